@@ -1,0 +1,138 @@
+/**
+ * `buildApp(deps)`: the whole HTTP application (API, sync gateway, web app) without listening.
+ * main.ts wires real dependencies; tests pass their own (PGlite in memory, a manual clock, …).
+ */
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Database } from '@exponential/db';
+import type { Config } from './config.ts';
+import type { Clock } from './lib/clock.ts';
+import { systemClock } from './lib/clock.ts';
+import { AppError } from './lib/errors.ts';
+import type { Mailer } from './lib/mailer.ts';
+import { findBadString } from './lib/text.ts';
+import authPlugin from './plugins/auth.ts';
+import errorsPlugin from './plugins/errors.ts';
+import idempotencyPlugin from './plugins/idempotency.ts';
+import { registerModules } from './modules/index.ts';
+import type { Bus } from './sync/bus.ts';
+import type { MutationDeps } from './sync/mutation.ts';
+
+/** Everything the application depends on. */
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  bus: Bus;
+  mailer: Mailer;
+  clock?: Clock;
+  /** Redis client shared by the rate limiter (and the bus), when REDIS_URL is set. */
+  redis?: import('ioredis').Redis;
+  logger?: FastifyBaseLogger | boolean | object;
+}
+
+/** Dependencies handed to every module's routes. */
+export interface ModuleDeps extends MutationDeps {
+  config: Config;
+  mailer: Mailer;
+}
+
+/** The Fastify instance type with TypeBox inference. */
+export type App = FastifyInstance<
+  import('node:http').Server,
+  import('node:http').IncomingMessage,
+  import('node:http').ServerResponse,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+/** Log redaction: credentials never reach the log. */
+export const redactPaths = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-metrics-token"]',
+  'res.headers["set-cookie"]',
+  '*.token',
+  '*.password',
+];
+
+/**
+ * Builds the application (not listening). Call `await app.ready()` before `inject` or `listen`.
+ * @returns the Fastify instance with every route registered
+ */
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const clock = deps.clock ?? systemClock;
+  const { config } = deps;
+  const app = Fastify({
+    logger:
+      deps.logger ??
+      (config.logLevel === 'silent'
+        ? false
+        : { level: config.logLevel, redact: { paths: redactPaths, censor: '[redacted]' } }),
+    bodyLimit: config.bodyLimit,
+    trustProxy: config.trustedProxies.length ? config.trustedProxies : false,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    genReqId: () => crypto.randomUUID(),
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+
+  await app.register(errorsPlugin);
+  await app.register(cookie, { secret: [config.sessionSecret, ...(config.sessionSecretPrevious ? [config.sessionSecretPrevious] : [])] });
+  await app.register(formbody);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'exponential API', version: '1.0.0', description: 'REST API v1 of exponential.' },
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', description: 'Personal access token (pat_…)' },
+          cookieAuth: { type: 'apiKey', in: 'cookie', name: 'exponential_session' },
+        },
+      },
+    },
+    refResolver: { buildLocalReference: (json, _b, _f, i) => (json.$id as string) || `def-${i}` },
+  });
+  // Per-route limits only (`config.rateLimit`): a global limit would also count static files and
+  // the WebSocket upgrade. Counters live in Redis when REDIS_URL is set, so replicas share them.
+  await app.register(rateLimit, {
+    global: false,
+    ...(deps.redis ? { redis: deps.redis, nameSpace: 'exponential-rl:' } : {}),
+    errorResponseBuilder: (_req, ctx) => ({
+      statusCode: 429,
+      code: 'rate_limited',
+      message: `Rate limit exceeded: ${ctx.max} requests per ${ctx.after}. Try again later.`,
+    }),
+  });
+  await app.register(authPlugin, { db: deps.database.db, config, clock });
+
+  // Strings PostgreSQL cannot store (NUL) or that are not valid Unicode (lone surrogates) are
+  // refused before validation, wherever they appear in the body or the query.
+  app.addHook('preValidation', async (req) => {
+    const inBody = findBadString(req.body);
+    if (inBody) {
+      throw new AppError(400, 'invalid_text', 'Text must be valid Unicode without NUL characters', [
+        { field: `/body${inBody === '/' ? '' : inBody}`, message: 'contains a NUL character or a lone surrogate' },
+      ]);
+    }
+    const inQuery = findBadString(req.query);
+    if (inQuery) {
+      throw new AppError(400, 'invalid_text', 'Text must be valid Unicode without NUL characters', [
+        { field: `/query${inQuery}`, message: 'contains a NUL character or a lone surrogate' },
+      ]);
+    }
+  });
+
+  // Authenticated API responses are private.
+  app.addHook('onSend', async (req, reply) => {
+    if (req.actor) reply.header('Cache-Control', 'no-store');
+  });
+
+  await app.register(idempotencyPlugin, { db: deps.database.db, clock });
+
+  const moduleDeps: ModuleDeps = { database: deps.database, bus: deps.bus, clock, config, mailer: deps.mailer };
+  await registerModules(app, moduleDeps);
+  return app;
+}

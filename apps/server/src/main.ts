@@ -1,0 +1,64 @@
+/**
+ * Starts the server: validates the configuration, opens the database (PGlite in the data
+ * directory, or PostgreSQL with DATABASE_URL), migrates, and listens. Stops cleanly on SIGINT and
+ * SIGTERM.
+ */
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { openDatabase } from '@exponential/db';
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { createMailer } from './lib/mailer.ts';
+import { createMemoryBus } from './sync/bus.ts';
+import { createRedisBus } from './sync/redis-bus.ts';
+
+/** Starts the server with the process environment; resolves once it is listening. */
+export async function start(env: NodeJS.ProcessEnv = process.env) {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(78);
+    }
+    throw err;
+  }
+  const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir });
+  await database.migrate();
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 }) : undefined;
+  const bus = config.redisUrl ? await createRedisBus(config.redisUrl) : createMemoryBus();
+  const mailer = createMailer({
+    smtpUrl: config.smtpUrl,
+    from: config.mailFrom,
+    outboxDir: path.join(config.dataDir, 'outbox'),
+  });
+  const app = await buildApp({ config, database, bus, mailer, redis });
+  await app.listen({ host: config.host, port: config.port });
+  app.log.info(
+    `exponential is running at ${config.appUrl} (${database.kind === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL'})`,
+  );
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    try {
+      await app.close();
+      await bus.close();
+      redis?.disconnect();
+      await database.close();
+    } finally {
+      process.exit(0);
+    }
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  return app;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  start().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,154 @@
+import { asc, eq } from 'drizzle-orm';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { member, user, workspace } from '@exponential/db';
+import type { App, ModuleDeps } from '../../app.ts';
+import { forbidden } from '../../lib/errors.ts';
+import { abilitiesOf } from '../../lib/policy.ts';
+import { ProblemSchema, Uuid, errorResponses } from '../../lib/schemas.ts';
+import { SESSION_COOKIE, actorOf } from '../../plugins/auth.ts';
+import { createAuthService } from './auth.service.ts';
+
+const MeSchema = Type.Object({
+  user: Type.Object({ id: Uuid, email: Type.String(), name: Type.String(), avatarUrl: Type.Union([Type.String(), Type.Null()]) }),
+  workspaceId: Type.Union([Uuid, Type.Null()]),
+  role: Type.Union([Type.String(), Type.Null()]),
+  abilities: Type.Array(Type.String()),
+  via: Type.String(),
+  workspaces: Type.Array(Type.Object({ id: Uuid, name: Type.String(), urlSlug: Type.String(), role: Type.String() })),
+});
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+}
+
+/** Sign-in routes: magic link request, confirmation page, verification, sign-out, and `GET /me`. */
+export async function authRoutes(app: App, deps: ModuleDeps) {
+  const auth = createAuthService({
+    db: deps.database.db,
+    clock: deps.clock,
+    config: deps.config,
+    mailer: deps.mailer,
+    log: (line) => app.log.info(line),
+  });
+  const secure = deps.config.appUrl.startsWith('https://');
+
+  const setSessionCookie = (reply: FastifyReply, token: string, expiresAt: Date) => {
+    reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: expiresAt });
+  };
+
+  // A browser that sends an Origin must send ours: stops login CSRF (signing a victim into another account).
+  const checkLoginOrigin = (req: FastifyRequest) => {
+    const origin = req.headers.origin;
+    if (req.headers['sec-fetch-site'] === 'cross-site') throw forbidden('Cross-site sign-in refused', 'csrf_origin');
+    if (typeof origin === 'string' && !deps.config.allowedOrigins.includes(origin)) {
+      throw forbidden('Cross-site sign-in refused', 'csrf_origin');
+    }
+  };
+
+  app.post(
+    '/api/v1/auth/magic-link',
+    {
+      schema: {
+        operationId: 'requestMagicLink',
+        tags: ['auth'],
+        body: Type.Object(
+          {
+            email: Type.String({ format: 'email', maxLength: 254 }),
+            redirectTo: Type.Optional(Type.String({ maxLength: 2048 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 202: Type.Object({ ok: Type.Boolean() }), ...errorResponses },
+      },
+      config: { auth: 'public', rateLimit: { max: 10, timeWindow: '15 minutes' } },
+    },
+    async (req, reply) => {
+      checkLoginOrigin(req);
+      await auth.requestMagicLink(req.body.email, req.body.redirectTo);
+      return reply.status(202).send({ ok: true });
+    },
+  );
+
+  app.get(
+    '/auth/verify',
+    {
+      schema: { hide: true, querystring: Type.Object({ token: Type.Optional(Type.String({ maxLength: 200 })) }) },
+      config: { auth: 'public' },
+    },
+    async (req, reply) => {
+      const token = req.query.token ?? '';
+      reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-store').header('Referrer-Policy', 'no-referrer');
+      return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Sign in to exponential</title></head>
+<body style="font-family:system-ui,sans-serif;max-width:28rem;margin:15vh auto;padding:0 1rem;color:#1f2023">
+<h1 style="font-size:1.25rem">Sign in to exponential</h1>
+<p>Confirm to finish signing in on this device.</p>
+<form method="post" action="/api/v1/auth/magic-link/verify">
+<input type="hidden" name="token" value="${escapeHtml(token)}">
+<button type="submit" style="font:inherit;padding:.5rem 1rem;border-radius:6px;border:0;background:#5e6ad2;color:#fff;cursor:pointer">Continue</button>
+</form></body></html>`;
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/magic-link/verify',
+    {
+      schema: {
+        operationId: 'verifyMagicLink',
+        tags: ['auth'],
+        body: Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) }),
+        response: { 200: Type.Object({ userId: Uuid, redirectTo: Type.String() }), 303: Type.Null(), ...errorResponses },
+      },
+      config: { auth: 'public', rateLimit: { max: 20, timeWindow: '15 minutes' } },
+    },
+    async (req, reply) => {
+      checkLoginOrigin(req);
+      const s = await auth.verifyMagicLink(req.body.token, { ip: req.ip, userAgent: req.headers['user-agent'] });
+      setSessionCookie(reply, s.token, s.expiresAt);
+      const isForm = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+      if (isForm) return reply.status(303).header('Location', s.redirectTo).send(null);
+      return { userId: s.userId, redirectTo: s.redirectTo };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/sign-out',
+    {
+      schema: { operationId: 'signOut', tags: ['auth'], response: { 204: Type.Null(), 401: ProblemSchema, 403: ProblemSchema } },
+      config: { auth: 'session' },
+    },
+    async (req, reply) => {
+      const raw = req.cookies[SESSION_COOKIE];
+      if (raw) await auth.signOut(raw);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/v1/me',
+    {
+      schema: { operationId: 'getMe', tags: ['auth'], response: { 200: MeSchema, 401: ProblemSchema } },
+      config: { auth: 'user' },
+    },
+    async (req) => {
+      const actor = actorOf(req);
+      const db = deps.database.db;
+      const [u] = await db.select().from(user).where(eq(user.id, actor.userId));
+      const memberships = await db
+        .select({ id: workspace.id, name: workspace.name, urlSlug: workspace.urlSlug, role: member.role })
+        .from(member)
+        .innerJoin(workspace, eq(workspace.id, member.workspaceId))
+        .where(eq(member.userId, actor.userId))
+        .orderBy(asc(member.createdAt));
+      return {
+        user: { id: u!.id, email: u!.email, name: u!.name, avatarUrl: u!.avatarUrl },
+        workspaceId: actor.workspaceId,
+        role: actor.role,
+        abilities: abilitiesOf(actor.role),
+        via: actor.via,
+        workspaces: actor.via === 'session' ? memberships : memberships.filter((m) => m.id === actor.workspaceId),
+      };
+    },
+  );
+}

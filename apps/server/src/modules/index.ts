@@ -1,0 +1,17 @@
+/**
+ * Registers every module's routes. Order matters only for shared schemas: teams before
+ * workspaces (the workspace creation response refers to `Team`).
+ */
+import type { App, ModuleDeps } from '../app.ts';
+import { authRoutes } from './auth/auth.routes.ts';
+import { healthRoutes } from './health/health.routes.ts';
+import { teamRoutes } from './teams/teams.routes.ts';
+import { workspaceRoutes } from './workspaces/workspaces.routes.ts';
+
+/** Registers all modules on `app`. */
+export async function registerModules(app: App, deps: ModuleDeps): Promise<void> {
+  await healthRoutes(app, deps);
+  await authRoutes(app, deps);
+  await teamRoutes(app, deps);
+  await workspaceRoutes(app, deps);
+}

@@ -1,0 +1,62 @@
+/**
+ * Team lookups shared by every module: resolving a team by id or key within a workspace, and the
+ * set of teams an actor may read (private teams and guests, see lib/policy.ts).
+ */
+import { and, eq } from 'drizzle-orm';
+import { team, teamMember, type Executor } from '@exponential/db';
+import { notFound } from '../../lib/errors.ts';
+import { isUuid } from '../../lib/ids.ts';
+import { canReadTeam, type Role } from '../../lib/policy.ts';
+
+/** The actor fields team visibility depends on. */
+export interface TeamViewer {
+  userId: string;
+  workspaceId: string;
+  role: Role;
+}
+
+type TeamRow = typeof team.$inferSelect;
+
+/** Ids of the teams `viewer` belongs to in its workspace. */
+export async function memberTeamIds(ex: Executor, viewer: TeamViewer): Promise<Set<string>> {
+  const rows = await ex
+    .select({ teamId: teamMember.teamId })
+    .from(teamMember)
+    .where(and(eq(teamMember.workspaceId, viewer.workspaceId), eq(teamMember.userId, viewer.userId)));
+  return new Set(rows.map((r) => r.teamId));
+}
+
+/** Every team of the workspace that `viewer` may read, with whether they are a member. */
+export async function readableTeams(ex: Executor, viewer: TeamViewer): Promise<Array<TeamRow & { isMember: boolean }>> {
+  const [teams, mine] = await Promise.all([
+    ex.select().from(team).where(eq(team.workspaceId, viewer.workspaceId)),
+    memberTeamIds(ex, viewer),
+  ]);
+  return teams
+    .map((t) => ({ ...t, isMember: mine.has(t.id) }))
+    .filter((t) => canReadTeam(viewer.role, t, t.isMember));
+}
+
+/** Ids of the teams `viewer` may read. */
+export async function readableTeamIds(ex: Executor, viewer: TeamViewer): Promise<string[]> {
+  return (await readableTeams(ex, viewer)).map((t) => t.id);
+}
+
+/**
+ * Finds a team by id or key in the viewer's workspace, if the viewer may read it.
+ * @param field where the reference came from, for the 404 (`/params/teamId`, `/body/teamId`)
+ * @param lock take a row lock (FOR UPDATE), e.g. to allocate an issue number
+ * @throws AppError 404 when absent, in another workspace, or not readable
+ */
+export async function getReadableTeam(ex: Executor, viewer: TeamViewer, ref: string, field: string, lock = false): Promise<TeamRow & { isMember: boolean }> {
+  const cond = isUuid(ref) ? eq(team.id, ref) : eq(team.key, ref.toUpperCase());
+  const q = ex.select().from(team).where(and(eq(team.workspaceId, viewer.workspaceId), cond));
+  const [t] = lock ? await q.for('update') : await q;
+  if (!t) throw notFound('Team', field, ref);
+  const [m] = await ex
+    .select({ userId: teamMember.userId })
+    .from(teamMember)
+    .where(and(eq(teamMember.teamId, t.id), eq(teamMember.userId, viewer.userId)));
+  if (!canReadTeam(viewer.role, t, !!m)) throw notFound('Team', field, ref);
+  return { ...t, isMember: !!m };
+}

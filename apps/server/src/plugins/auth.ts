@@ -1,0 +1,252 @@
+/**
+ * Authentication and route auth declarations.
+ *
+ * Every route declares `config.auth`: `public` (no credentials), `user` (signed in, no workspace
+ * needed), `workspace` (signed in and a member of the chosen workspace) or `session` (a browser
+ * session only, never a token). Registering a route without it fails at start. Token scope
+ * defaults to `read` for safe methods and `write` for the rest; a route may raise it.
+ *
+ * Credentials: `Authorization: Bearer pat_…` (a personal access token bound to one workspace) or
+ * the `exponential_session` cookie (workspace chosen by the `X-Workspace` header, id or URL slug,
+ * else the oldest membership). Other Authorization schemes and `?access_token=` are refused (401).
+ * Cookie-authenticated unsafe requests must come from an allowed Origin (CSRF).
+ */
+import { and, asc, eq, isNull } from 'drizzle-orm';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { member, personalAccessToken, session, user, workspace, type Db } from '@exponential/db';
+import type { Config } from '../config.ts';
+import { sha256 } from '../lib/crypto.ts';
+import { AppError, forbidden, notFound, unauthenticated } from '../lib/errors.ts';
+import { isUuid } from '../lib/ids.ts';
+import type { Role } from '../lib/policy.ts';
+import type { Clock } from '../lib/clock.ts';
+
+/** How a route is reached. */
+export type AuthMode = 'public' | 'user' | 'workspace' | 'session';
+/** Token scopes known to the API. */
+export type Scope = 'read' | 'write';
+
+/** Auth declaration on a route's `config`. */
+export interface RouteAuthConfig {
+  auth: AuthMode;
+  /** Token scope needed; default read for GET/HEAD, write otherwise. */
+  scope?: Scope;
+}
+
+/** Who is making the request. */
+export interface Actor {
+  userId: string;
+  email: string;
+  name: string;
+  /** The workspace the request acts in (null for a session without memberships). */
+  workspaceId: string | null;
+  role: Role | null;
+  via: 'session' | 'pat';
+  /** Effective token scopes; sessions hold every scope. */
+  scopes: Scope[];
+  sessionId?: string;
+  tokenId?: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor | null;
+  }
+  interface FastifyContextConfig {
+    auth?: AuthMode;
+    scope?: Scope;
+  }
+}
+
+/** Name of the session cookie. */
+export const SESSION_COOKIE = 'exponential_session';
+
+/** Request actor, asserting authentication happened (routes other than `public`). */
+export function actorOf(req: FastifyRequest): Actor {
+  if (!req.actor) throw unauthenticated();
+  return req.actor;
+}
+
+/** Request actor with a workspace (routes declared `workspace`). */
+export function workspaceActor(req: FastifyRequest): Actor & { workspaceId: string; role: Role } {
+  const a = actorOf(req);
+  if (!a.workspaceId || !a.role) throw forbidden('Create or join a workspace first', 'no_workspace');
+  return a as Actor & { workspaceId: string; role: Role };
+}
+
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Scopes a token holds, expanded: `write` implies `read`; an empty list means read-only. */
+export function effectiveScopes(scopes: string[]): Scope[] {
+  const out = new Set<Scope>(['read']);
+  if (scopes.includes('write')) out.add('write');
+  return [...out];
+}
+
+function insufficientScope(needed: Scope): AppError {
+  return new AppError(403, 'insufficient_scope', `This token lacks the "${needed}" scope`, undefined, {
+    'WWW-Authenticate': `Bearer error="insufficient_scope", scope="${needed}"`,
+  });
+}
+
+/** Options of the auth plugin. */
+export interface AuthPluginOptions {
+  db: Db;
+  config: Config;
+  clock: Clock;
+}
+
+export default fp<AuthPluginOptions>(
+  async (app: FastifyInstance, { db, config, clock }) => {
+    app.decorateRequest('actor', null);
+
+    app.addHook('onRoute', (route) => {
+      const mode = (route.config as { auth?: AuthMode } | undefined)?.auth;
+      if (!mode) throw new Error(`Route ${route.method} ${route.url} declares no auth mode`);
+    });
+
+    const originAllowed = (req: FastifyRequest): boolean => {
+      if (req.headers['sec-fetch-site'] === 'cross-site') return false;
+      const origin = req.headers.origin;
+      if (typeof origin === 'string' && origin !== 'null') return config.allowedOrigins.includes(origin);
+      const referer = req.headers.referer;
+      if (typeof referer === 'string') {
+        try {
+          return config.allowedOrigins.includes(new URL(referer).origin);
+        } catch {
+          return false;
+        }
+      }
+      return false;
+    };
+
+    async function resolveToken(raw: string): Promise<Actor> {
+      if (!raw.startsWith('pat_')) throw unauthenticated('Unknown token type', 'invalid_token');
+      const now = clock.now();
+      const rows = await db
+        .select({
+          tokenId: personalAccessToken.id,
+          scopes: personalAccessToken.scopes,
+          expiresAt: personalAccessToken.expiresAt,
+          revokedAt: personalAccessToken.revokedAt,
+          lastUsedAt: personalAccessToken.lastUsedAt,
+          workspaceId: personalAccessToken.workspaceId,
+          userId: user.id,
+          email: user.email,
+          name: user.name,
+          role: member.role,
+        })
+        .from(personalAccessToken)
+        .innerJoin(user, eq(user.id, personalAccessToken.userId))
+        .leftJoin(
+          member,
+          and(eq(member.userId, personalAccessToken.userId), eq(member.workspaceId, personalAccessToken.workspaceId)),
+        )
+        .where(eq(personalAccessToken.tokenHash, sha256(raw)))
+        .limit(1);
+      const t = rows[0];
+      if (!t || t.revokedAt || (t.expiresAt && t.expiresAt <= now) || !t.role) {
+        throw unauthenticated('The token is invalid, expired or revoked', 'invalid_token');
+      }
+      if (!t.lastUsedAt || now.getTime() - t.lastUsedAt.getTime() > 60_000) {
+        await db.update(personalAccessToken).set({ lastUsedAt: now }).where(eq(personalAccessToken.id, t.tokenId));
+      }
+      return {
+        userId: t.userId,
+        email: t.email,
+        name: t.name,
+        workspaceId: t.workspaceId,
+        role: t.role,
+        via: 'pat',
+        scopes: effectiveScopes(t.scopes),
+        tokenId: t.tokenId,
+      };
+    }
+
+    async function resolveSession(raw: string, req: FastifyRequest): Promise<Actor | null> {
+      const now = clock.now();
+      const rows = await db
+        .select({ s: session, u: { id: user.id, email: user.email, name: user.name } })
+        .from(session)
+        .innerJoin(user, eq(user.id, session.userId))
+        .where(eq(session.tokenHash, sha256(raw)))
+        .limit(1);
+      const row = rows[0];
+      if (!row) return null;
+      const idleEnd = row.s.lastSeenAt.getTime() + config.sessionIdleSeconds * 1000;
+      if (row.s.expiresAt <= now || idleEnd <= now.getTime()) {
+        await db.delete(session).where(eq(session.id, row.s.id));
+        return null;
+      }
+      if (now.getTime() - row.s.lastSeenAt.getTime() > 60_000) {
+        await db.update(session).set({ lastSeenAt: now }).where(eq(session.id, row.s.id));
+      }
+      const wanted = req.headers['x-workspace'];
+      const membership = await pickWorkspace(row.u.id, typeof wanted === 'string' ? wanted.trim() : undefined);
+      return {
+        userId: row.u.id,
+        email: row.u.email,
+        name: row.u.name,
+        workspaceId: membership?.workspaceId ?? null,
+        role: membership?.role ?? null,
+        via: 'session',
+        scopes: ['read', 'write'],
+        sessionId: row.s.id,
+      };
+    }
+
+    async function pickWorkspace(userId: string, wanted?: string) {
+      const base = db
+        .select({ workspaceId: member.workspaceId, role: member.role })
+        .from(member)
+        .innerJoin(workspace, eq(workspace.id, member.workspaceId));
+      if (wanted) {
+        const cond = isUuid(wanted) ? eq(workspace.id, wanted) : eq(workspace.urlSlug, wanted.toLowerCase());
+        const rows = await base.where(and(eq(member.userId, userId), cond)).limit(1);
+        if (!rows[0]) throw notFound('Workspace', '/headers/x-workspace');
+        return rows[0];
+      }
+      const rows = await base.where(eq(member.userId, userId)).orderBy(asc(member.createdAt), asc(member.id)).limit(1);
+      return rows[0];
+    }
+
+    app.addHook('onRequest', async (req) => {
+      const cfg = req.routeOptions.config as { auth?: AuthMode; scope?: Scope };
+      const mode = cfg.auth;
+      if (!mode || mode === 'public') return;
+      const authz = req.headers.authorization;
+      const query = req.query as Record<string, unknown> | undefined;
+      if (query && typeof query === 'object' && 'access_token' in query) {
+        throw unauthenticated('Send tokens in the Authorization header as "Bearer <token>", never in the URL', 'unsupported_credentials');
+      }
+      let actor: Actor | null = null;
+      if (authz !== undefined) {
+        const m = /^Bearer[ ]+([^\s]+)\s*$/i.exec(authz);
+        if (!m) {
+          throw unauthenticated('Use "Authorization: Bearer <token>"; other schemes are not supported', 'unsupported_credentials');
+        }
+        actor = await resolveToken(m[1] as string);
+      } else {
+        const raw = req.cookies?.[SESSION_COOKIE];
+        if (raw) actor = await resolveSession(raw, req);
+        if (actor && !SAFE.has(req.method) && !originAllowed(req)) {
+          throw forbidden('Cross-site request refused: the Origin is not allowed', 'csrf_origin');
+        }
+      }
+      if (!actor) throw unauthenticated();
+      if (mode === 'session' && actor.via !== 'session') {
+        throw forbidden('This action needs a signed-in browser session, not a token', 'session_required');
+      }
+      if (actor.via !== 'session') {
+        const needed: Scope = cfg.scope ?? (SAFE.has(req.method) ? 'read' : 'write');
+        if (!actor.scopes.includes(needed)) throw insufficientScope(needed);
+      }
+      if (mode === 'workspace' && !actor.workspaceId) {
+        throw forbidden('Create or join a workspace first', 'no_workspace');
+      }
+      req.actor = actor;
+    });
+  },
+  { name: 'auth', dependencies: ['errors'] },
+);

@@ -1,0 +1,149 @@
+/**
+ * The mutation runner: every write goes through `runMutation`, which
+ * 1. opens a transaction and locks the workspace's version counter (`SELECT … FOR UPDATE`), so all
+ *    writes in a workspace are serialized and versions follow commit order;
+ * 2. runs the service's function, which writes rows and `emit`s sync operations (full post-images);
+ * 3. if anything was emitted, appends the operations at version V+1 and bumps the counter, in the
+ *    same transaction (gapless: one version per committed mutating transaction);
+ * 4. after commit, waits for durability (PGlite WAL fsync) and announces `{workspaceId, version}`.
+ * Side effects (mail, fan-out) belong after commit: use `afterCommit`.
+ */
+import { eq, sql } from 'drizzle-orm';
+import { clientMutation, syncOperation, workspace, type Database, type Tx } from '@exponential/db';
+import type { Clock } from '../lib/clock.ts';
+import { notFound } from '../lib/errors.ts';
+import type { Bus } from './bus.ts';
+
+/** Sync operation actions. */
+export type OpAction = 'insert' | 'update' | 'delete';
+
+/** One change to record in the op log. */
+export interface OpInput {
+  /** Entity type as the sync client names it: `issue`, `team`, `workflowState`, `label`, … */
+  entity: string;
+  id: string;
+  action: OpAction;
+  /** The full post-image as REST presents it; null for deletes. */
+  data: unknown;
+  /** Team whose visibility governs who may receive the operation; null = whole workspace. */
+  teamId?: string | null;
+}
+
+/** What a mutation function receives. */
+export interface MutationContext {
+  tx: Tx;
+  workspaceId: string;
+  actorId: string | null;
+  /** One timestamp for the whole transaction. */
+  now: Date;
+  /** Records an operation for the op log. */
+  emit(op: OpInput): void;
+  /** Runs `fn` after a successful commit (never on rollback). */
+  afterCommit(fn: () => void | Promise<void>): void;
+}
+
+/** Dependencies of the runner. */
+export interface MutationDeps {
+  database: Database;
+  bus: Bus;
+  clock: Clock;
+}
+
+/** Optional sync-client identity for exactly-once mutations. */
+export interface ClientMutationRef {
+  clientId: string;
+  mutationId: number;
+}
+
+/** Options of {@link runMutation}. */
+export interface MutationOptions {
+  /** Exactly-once identity of a sync client's mutation. */
+  client?: ClientMutationRef;
+  /** Runs first in the same transaction, before the version lock (e.g. to insert the workspace itself). */
+  init?: (tx: Tx) => Promise<void>;
+}
+
+/** Result of a mutation with the version it committed at (unchanged if nothing was emitted). */
+export interface MutationResult<T> {
+  value: T;
+  version: number;
+}
+
+/**
+ * Runs `fn` as one mutating transaction in `workspaceId`.
+ * @throws AppError 404 when the workspace does not exist; whatever `fn` throws (the transaction rolls back)
+ */
+export async function runMutation<T>(
+  deps: MutationDeps,
+  workspaceId: string,
+  actorId: string | null,
+  fn: (ctx: MutationContext) => Promise<T>,
+  options: MutationOptions = {},
+): Promise<MutationResult<T>> {
+  const { client } = options;
+  const after: Array<() => void | Promise<void>> = [];
+  const now = deps.clock.now();
+  const { value, version, changed } = await deps.database.db.transaction(async (tx) => {
+    if (options.init) await options.init(tx);
+    const locked = await tx
+      .select({ version: workspace.version })
+      .from(workspace)
+      .where(eq(workspace.id, workspaceId))
+      .for('update');
+    if (!locked[0]) throw notFound('Workspace');
+    const ops: OpInput[] = [];
+    const ctx: MutationContext = {
+      tx,
+      workspaceId,
+      actorId,
+      now,
+      emit: (op) => ops.push(op),
+      afterCommit: (f) => after.push(f),
+    };
+    const value = await fn(ctx);
+    let version = locked[0].version;
+    if (ops.length) {
+      version += 1;
+      // Insert in chunks: a bulk update may emit hundreds of operations.
+      for (let i = 0; i < ops.length; i += 500) {
+        await tx.insert(syncOperation).values(
+          ops.slice(i, i + 500).map((op, j) => ({
+            workspaceId,
+            version,
+            seq: i + j,
+            entity: op.entity,
+            entityId: op.id,
+            action: op.action,
+            data: op.data === null || op.data === undefined ? null : (op.data as object),
+            teamId: op.teamId ?? null,
+            actorId,
+            clientId: client?.clientId ?? null,
+            mutationId: client?.mutationId ?? null,
+            createdAt: now,
+          })),
+        );
+      }
+      await tx.update(workspace).set({ version }).where(eq(workspace.id, workspaceId));
+    }
+    if (client && actorId) {
+      await tx
+        .insert(clientMutation)
+        .values({ clientId: client.clientId, userId: actorId, workspaceId, lastMutationId: client.mutationId, updatedAt: now })
+        .onConflictDoUpdate({
+          target: [clientMutation.clientId, clientMutation.userId],
+          set: { lastMutationId: sql`greatest(${clientMutation.lastMutationId}, ${client.mutationId})`, updatedAt: now },
+        });
+    }
+    return { value, version, changed: ops.length > 0 };
+  });
+  await deps.database.flush();
+  if (changed) await deps.bus.publish({ workspaceId, version });
+  for (const f of after) {
+    try {
+      await f();
+    } catch {
+      // after-commit effects must not turn a committed write into an error
+    }
+  }
+  return { value, version };
+}
