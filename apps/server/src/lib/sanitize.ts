@@ -1,0 +1,78 @@
+/**
+ * The one rich-text sanitizer (sanitize-html, allowlist). Every rich-text column — issue
+ * descriptions, comments, and every later one (templates, projects, documents, inbound e-mail,
+ * imports) — is written through `sanitizeRichText`.
+ *
+ * Allowed: the formatting TipTap produces (paragraphs, headings, lists, task lists, quotes, code,
+ * tables, marks), links with http, https, mailto or relative URLs (always
+ * `rel="noopener noreferrer nofollow"`), images from https, raster `data:` URLs or our own
+ * attachment paths. Everything else — scripts, event handlers, styles, SVG, iframes, forms,
+ * other URL schemes — is removed.
+ */
+import sanitizeHtml from 'sanitize-html';
+
+const RASTER_DATA_URL = /^data:image\/(png|jpeg|gif|webp|avif);base64,[a-z0-9+/=\s]+$/i;
+
+const OPTIONS: sanitizeHtml.IOptions = {
+  allowedTags: [
+    'p', 'br', 'hr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'code',
+    'ul', 'ol', 'li', 'strong', 'b', 'em', 'i', 'u', 's', 'del', 'mark', 'sub', 'sup', 'a', 'img',
+    'table', 'thead', 'tbody', 'tr', 'th', 'td', 'span', 'div', 'label', 'input',
+  ],
+  allowedAttributes: {
+    a: ['href', 'title', 'rel', 'target'],
+    img: ['src', 'alt', 'title', 'width', 'height'],
+    code: ['class'],
+    pre: ['class'],
+    ol: ['start'],
+    ul: ['data-type'],
+    li: ['data-type', 'data-checked'],
+    span: ['data-type', 'data-id', 'data-label'],
+    input: ['type', 'checked', 'disabled'],
+    th: ['colspan', 'rowspan'],
+    td: ['colspan', 'rowspan'],
+  },
+  allowedClasses: { code: [/^language-[a-z0-9+#-]+$/], pre: [/^language-[a-z0-9+#-]+$/] },
+  allowedSchemes: ['http', 'https', 'mailto'],
+  allowedSchemesByTag: { img: ['https', 'data'] },
+  allowedSchemesAppliedToAttributes: ['href', 'src'],
+  allowProtocolRelative: false,
+  disallowedTagsMode: 'discard',
+  nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'template', 'iframe', 'object', 'embed', 'svg', 'math'],
+  transformTags: {
+    a: (tagName, attribs) => ({
+      tagName,
+      attribs: { ...attribs, rel: 'noopener noreferrer nofollow', ...(attribs.target ? { target: '_blank' } : {}) },
+    }),
+    input: (tagName, attribs) => ({
+      // Only task-list checkboxes, always inert.
+      tagName: attribs.type === 'checkbox' ? tagName : 'span',
+      attribs: attribs.type === 'checkbox' ? { type: 'checkbox', disabled: 'disabled', ...('checked' in attribs ? { checked: 'checked' } : {}) } : {},
+    }),
+  },
+  exclusiveFilter: (frame) => {
+    if (frame.tag === 'img') {
+      const src = frame.attribs.src ?? '';
+      if (src.startsWith('data:')) return !RASTER_DATA_URL.test(src);
+      if (src.startsWith('/')) return !src.startsWith('/api/v1/attachments/');
+      return !src.startsWith('https://');
+    }
+    return false;
+  },
+};
+
+/**
+ * Sanitizes user-supplied HTML for storage and display.
+ * @param html untrusted HTML (plain text is returned escaped as needed)
+ * @returns safe HTML; an input that sanitizes to nothing but whitespace becomes ''
+ */
+export function sanitizeRichText(html: string): string {
+  const out = sanitizeHtml(html, OPTIONS).trim();
+  return out;
+}
+
+/** Like {@link sanitizeRichText} but keeps null and undefined as they are. */
+export function sanitizeOptional(html: string | null | undefined): string | null | undefined {
+  if (html === null || html === undefined) return html;
+  return sanitizeRichText(html);
+}
