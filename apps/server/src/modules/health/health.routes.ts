@@ -3,8 +3,16 @@ import { Type } from 'typebox';
 import { queryRows } from '@exponential/db';
 import type { App, ModuleDeps } from '../../app.ts';
 
-/** `/api/healthz` (the process answers) and `/api/readyz` (database reachable, migrations applied). */
+/**
+ * `/api/healthz` (the process answers), `/api/readyz` (database reachable, migrations applied)
+ * and `/api/v1/openapi.json` (the OpenAPI 3.1 document of this server).
+ */
 export async function healthRoutes(app: App, deps: ModuleDeps) {
+  app.get(
+    '/api/v1/openapi.json',
+    { schema: { hide: true }, config: { auth: 'public' } },
+    async (_req, reply) => reply.type('application/json').send(app.swagger()),
+  );
   app.get(
     '/api/healthz',
     {
