@@ -49,9 +49,22 @@ export interface Actor {
   tokenId?: string;
 }
 
+/** One registered route and its declared auth (what the route-auth snapshot test pins down). */
+export interface RouteAuthEntry {
+  method: string;
+  url: string;
+  auth: AuthMode;
+  /** Token scope needed, null for public routes. */
+  scope: Scope | null;
+}
+
 declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor | null;
+  }
+  interface FastifyInstance {
+    /** Every route registered after the auth plugin, with its declared auth. */
+    routeManifest: RouteAuthEntry[];
   }
   interface FastifyContextConfig {
     auth?: AuthMode;
@@ -101,9 +114,17 @@ export default fp<AuthPluginOptions>(
   async (app: FastifyInstance, { db, config, clock }) => {
     app.decorateRequest('actor', null);
 
+    const manifest: RouteAuthEntry[] = [];
+    app.decorate('routeManifest', manifest);
     app.addHook('onRoute', (route) => {
-      const mode = (route.config as { auth?: AuthMode } | undefined)?.auth;
+      const cfg = route.config as { auth?: AuthMode; scope?: Scope } | undefined;
+      const mode = cfg?.auth;
       if (!mode) throw new Error(`Route ${route.method} ${route.url} declares no auth mode`);
+      for (const method of [route.method].flat()) {
+        if (method === 'HEAD') continue;
+        const scope = mode === 'public' ? null : (cfg?.scope ?? (SAFE.has(method) ? 'read' : 'write'));
+        manifest.push({ method, url: route.url, auth: mode, scope });
+      }
     });
 
     const originAllowed = (req: FastifyRequest): boolean => {
