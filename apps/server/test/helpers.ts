@@ -116,6 +116,13 @@ export async function api(app: App, method: string, url: string, opts: ApiOption
   return { status: res.statusCode, body, headers: res.headers };
 }
 
+let addressCounter = 0;
+/** A distinct private IPv4 address per call (10.200.x.y), for requests that should not share per-IP limits. */
+export function uniqueAddress(): string {
+  addressCounter++;
+  return `10.200.${(addressCounter >> 8) & 255}.${addressCounter & 255}`;
+}
+
 /** A signed-in user. */
 export interface SignedIn {
   cookie: string;
@@ -125,12 +132,14 @@ export interface SignedIn {
 
 /** Signs `email` in through the real magic-link flow and returns the session cookie. */
 export async function signIn(t: TestApp, email: string): Promise<SignedIn> {
-  const req = await api(t.app, 'POST', '/api/v1/auth/magic-link', { body: { email } });
-  if (req.status !== 202) throw new Error(`magic link request failed: ${req.status} ${JSON.stringify(req.body)}`);
+  // Each sign-in comes from its own address so per-IP limits on public routes do not trip.
+  const remoteAddress = uniqueAddress();
+  const req = await t.app.inject({ method: 'POST', url: '/api/v1/auth/magic-link', payload: { email }, remoteAddress });
+  if (req.statusCode !== 202) throw new Error(`magic link request failed: ${req.statusCode} ${req.body}`);
   const msg = [...t.mailer.sent].reverse().find((m) => m.to === email.toLowerCase());
   const token = /token=([^\s&]+)/.exec(msg?.text ?? '')?.[1];
   if (!token) throw new Error('no magic link sent');
-  const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/magic-link/verify', payload: { token: decodeURIComponent(token) } });
+  const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/magic-link/verify', payload: { token: decodeURIComponent(token) }, remoteAddress });
   if (res.statusCode !== 200) throw new Error(`verify failed: ${res.statusCode} ${res.body}`);
   const cookie = res.cookies.find((c) => c.name === 'exponential_session');
   return { cookie: cookie!.value, userId: JSON.parse(res.body).userId, email: email.toLowerCase() };

@@ -61,7 +61,7 @@ export async function authRoutes(app: App, deps: ModuleDeps) {
         ),
         response: { 202: Type.Object({ ok: Type.Boolean() }), ...errorResponses },
       },
-      config: { auth: 'public', rateLimit: { max: 10, timeWindow: '15 minutes' } },
+      config: { auth: 'public', rateLimit: { max: 20, timeWindow: '15 minutes' } },
     },
     async (req, reply) => {
       checkLoginOrigin(req);
