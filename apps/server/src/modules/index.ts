@@ -4,7 +4,12 @@
  */
 import type { App, ModuleDeps } from '../app.ts';
 import { authRoutes } from './auth/auth.routes.ts';
+import { commentRoutes } from './comments/comments.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
+import { historyRoutes } from './history/history.routes.ts';
+import { reactionRoutes } from './reactions/reactions.routes.ts';
+import { relationRoutes } from './relations/relations.routes.ts';
+import { subscriptionRoutes } from './subscriptions/subscriptions.routes.ts';
 import { teamRoutes } from './teams/teams.routes.ts';
 import { workspaceRoutes } from './workspaces/workspaces.routes.ts';
 
@@ -14,4 +19,9 @@ export async function registerModules(app: App, deps: ModuleDeps): Promise<void>
   await authRoutes(app, deps);
   await teamRoutes(app, deps);
   await workspaceRoutes(app, deps);
+  await commentRoutes(app, deps);
+  await relationRoutes(app, deps);
+  await reactionRoutes(app, deps);
+  await subscriptionRoutes(app, deps);
+  await historyRoutes(app, deps);
 }

@@ -1,0 +1,125 @@
+/**
+ * Emoji reactions on issues and on comments: at most one per (target, user, emoji). Adding one
+ * that exists returns it (the call is idempotent); only its author removes a reaction.
+ * Uniqueness holds because `runMutation` serializes every write of a workspace (it locks the
+ * workspace's version row first), so the check and the insert cannot interleave.
+ */
+import { and, eq, isNull } from 'drizzle-orm';
+import { reaction } from '@exponential/db';
+import type { ModuleDeps } from '../../app.ts';
+import { conflict, forbidden, invalid, notFound } from '../../lib/errors.ts';
+import { newId } from '../../lib/ids.ts';
+import { type MutationContext, runMutation } from '../../sync/mutation.ts';
+import { getReadableComment } from '../comments/comments.repository.ts';
+import { getReadableIssue } from '../issues/issues.repository.ts';
+import type { TeamViewer } from '../teams/teams.repository.ts';
+import { presentReaction } from './reactions.presenter.ts';
+import { issueReactionSummary } from './reactions.repository.ts';
+
+/**
+ * Checks an emoji beyond its length: no whitespace or control characters anywhere.
+ * @throws AppError 422 `/body/emoji`
+ */
+export function checkEmoji(emoji: string): string {
+  if (/[\s\p{Cc}]/u.test(emoji)) throw invalid('/body/emoji', 'emoji must not contain whitespace or control characters');
+  return emoji;
+}
+
+/** Result of adding a reaction: `created` is false when it already existed. */
+export interface AddedReaction {
+  created: boolean;
+  reaction: ReturnType<typeof presentReaction>;
+}
+
+/** Creates the reactions service. */
+export function createReactionService(deps: ModuleDeps) {
+  const db = deps.database.db;
+
+  /** Returns the viewer's existing reaction on the target, or inserts and emits a new one. */
+  async function add(
+    ctx: MutationContext,
+    viewer: TeamViewer,
+    target: { issueId: string | null; commentId: string | null; teamId: string },
+    input: { id?: string; emoji: string },
+  ): Promise<AddedReaction> {
+    const [existing] = await ctx.tx
+      .select()
+      .from(reaction)
+      .where(
+        and(
+          target.commentId ? eq(reaction.commentId, target.commentId) : and(eq(reaction.issueId, target.issueId!), isNull(reaction.commentId)),
+          eq(reaction.userId, viewer.userId),
+          eq(reaction.emoji, input.emoji),
+        ),
+      );
+    if (existing) return { created: false, reaction: presentReaction(existing) };
+    const [row] = await ctx.tx
+      .insert(reaction)
+      .values({
+        id: input.id ?? newId(),
+        workspaceId: viewer.workspaceId,
+        userId: viewer.userId,
+        issueId: target.issueId,
+        commentId: target.commentId,
+        emoji: input.emoji,
+        createdAt: ctx.now,
+      })
+      .onConflictDoNothing()
+      .returning();
+    if (!row) throw conflict('A reaction with this id already exists', 'id_taken', '/body/id');
+    const presented = presentReaction(row);
+    ctx.emit({ entity: 'reaction', id: row.id, action: 'insert', data: presented, teamId: target.teamId });
+    return { created: true, reaction: presented };
+  }
+
+  const mutate = async <T>(viewer: TeamViewer, fn: (ctx: MutationContext) => Promise<T>) =>
+    (await runMutation(deps, viewer.workspaceId, viewer.userId, fn)).value;
+
+  return {
+    /** Reacts to an issue. @throws AppError 404, 409 `id_taken`, 422 */
+    async addToIssue(viewer: TeamViewer, issueRef: string, input: { id?: string; emoji: string }) {
+      checkEmoji(input.emoji);
+      return mutate(viewer, async (ctx) => {
+        const iss = await getReadableIssue(ctx.tx, viewer, issueRef, '/params/issueId');
+        return add(ctx, viewer, { issueId: iss.id, commentId: null, teamId: iss.teamId }, input);
+      });
+    },
+
+    /** Reacts to a comment. @throws AppError 404, 409 `id_taken`, 422 */
+    async addToComment(viewer: TeamViewer, commentId: string, input: { id?: string; emoji: string }) {
+      checkEmoji(input.emoji);
+      return mutate(viewer, async (ctx) => {
+        const c = await getReadableComment(ctx.tx, viewer, commentId, '/params/commentId');
+        return add(ctx, viewer, { issueId: null, commentId: c.id, teamId: c.teamId }, input);
+      });
+    },
+
+    /** Removes one of the viewer's own reactions. @throws AppError 403, 404 */
+    async remove(viewer: TeamViewer, reactionId: string) {
+      await mutate(viewer, async (ctx) => {
+        const [r] = await ctx.tx
+          .select()
+          .from(reaction)
+          .where(and(eq(reaction.id, reactionId), eq(reaction.workspaceId, viewer.workspaceId)));
+        if (!r) throw notFound('Reaction', '/params/reactionId', reactionId);
+        let teamId: string;
+        try {
+          teamId = r.commentId
+            ? (await getReadableComment(ctx.tx, viewer, r.commentId, '/params/reactionId')).teamId
+            : (await getReadableIssue(ctx.tx, viewer, r.issueId!, '/params/reactionId')).teamId;
+        } catch {
+          throw notFound('Reaction', '/params/reactionId', reactionId);
+        }
+        if (r.userId !== viewer.userId) throw forbidden('You can only remove your own reactions');
+        await ctx.tx.delete(reaction).where(eq(reaction.id, r.id));
+        ctx.emit({ entity: 'reaction', id: r.id, action: 'delete', data: null, teamId });
+      });
+    },
+
+    /** The issue's own reactions grouped by emoji. @throws AppError 404 */
+    async issueSummary(viewer: TeamViewer, issueRef: string) {
+      const iss = await getReadableIssue(db, viewer, issueRef, '/params/issueId');
+      return issueReactionSummary(db, iss.id);
+    },
+  };
+}
