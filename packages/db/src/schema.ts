@@ -73,8 +73,30 @@ export const session = pgTable(
     lastSeenAt: ts('last_seen_at').notNull().defaultNow(),
     /** Absolute end of life; the idle limit is checked against last_seen_at. */
     expiresAt: ts('expires_at').notNull(),
+    /** How the session was signed in: magic_link | google | oidc (checked against workspace policy). */
+    authMethod: text('auth_method').notNull().default('magic_link'),
   },
   (t) => [index('session_user_idx').on(t.userId)],
+);
+
+/** External identities (Google, OIDC) linked to users: one row per (provider, subject). */
+export const authAccount = pgTable(
+  'auth_account',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => user.id, { onDelete: 'cascade' }),
+    /** google | oidc */
+    provider: text('provider').notNull(),
+    /** The provider's stable `sub` claim. */
+    subject: text('subject').notNull(),
+    /** The verified e-mail the provider asserted at the last sign-in. */
+    email: text('email').notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: ts('last_used_at'),
+  },
+  (t) => [uniqueIndex('auth_account_provider_subject_uq').on(t.provider, t.subject), index('auth_account_user_idx').on(t.userId)],
 );
 
 /** One-time secrets sent out of band (magic links). Only hashes are stored. */
@@ -100,6 +122,8 @@ export const workspace = pgTable('workspace', {
   urlSlug: text('url_slug').notNull().unique(),
   /** Gapless per-workspace sync version: the number of committed mutating transactions. */
   version: bigint('version', { mode: 'number' }).notNull().default(0),
+  /** Sign-in methods whose sessions may enter this workspace (magic_link, google, oidc). */
+  allowedAuthMethods: jsonb('allowed_auth_methods').$type<string[]>().notNull().default(['magic_link', 'google', 'oidc']),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
