@@ -54,6 +54,11 @@ export const user = pgTable('user', {
   email: text('email').notNull().unique(),
   name: text('name').notNull(),
   avatarUrl: text('avatar_url'),
+  /**
+   * An identity created by an import for a person who has no account here (synthetic e-mail
+   * `imported+<hash>@placeholder.invalid`, never a workspace member) until someone claims it.
+   */
+  isPlaceholder: boolean('is_placeholder').notNull().default(false),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -259,11 +264,16 @@ export const issue = pgTable(
     completedAt: ts('completed_at'),
     canceledAt: ts('canceled_at'),
     archivedAt: ts('archived_at'),
+    /** Tracker an imported issue came from (`jira-csv`, `github-json`, …); null for native issues. */
+    externalSource: text('external_source'),
+    /** The issue's key in that tracker (`GP-3485`, `rails/rails#48480`), kept as a reference. */
+    externalKey: text('external_key'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     uniqueIndex('issue_team_number_uq').on(t.teamId, t.number),
+    index('issue_workspace_external_key_idx').on(t.workspaceId, t.externalKey),
     uniqueIndex('issue_team_sort_order_uq').on(t.teamId, t.sortOrder),
     index('issue_workspace_created_idx').on(t.workspaceId, t.createdAt, t.id),
     index('issue_workspace_updated_idx').on(t.workspaceId, t.updatedAt, t.id),
@@ -501,6 +511,43 @@ export const clientMutation = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [primaryKey({ columns: [t.clientId, t.userId] })],
+);
+
+/**
+ * Import jobs: one row per real (non-dry-run) import, so its status survives the request and a
+ * restart. The file itself is never stored; `problems` keeps the first problems found (capped).
+ */
+export const importJob = pgTable(
+  'import_job',
+  {
+    id: id(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspace.id, { onDelete: 'cascade' }),
+    actorId: uuid('actor_id').references(() => user.id, { onDelete: 'set null' }),
+    /** Source format: jira-csv | jira-xml | jira-json | github-json | linear-csv | trello-json | monorail-csv | exponential-json */
+    format: text('format').notNull(),
+    /** all (all-or-nothing) | skip (skip what is invalid and report it) */
+    mode: text('mode').notNull(),
+    /** queued | running | succeeded | failed */
+    status: text('status').notNull(),
+    /** 0–100 */
+    progress: integer('progress').notNull().default(0),
+    fileName: text('file_name'),
+    fileBytes: integer('file_bytes').notNull().default(0),
+    /** What was (or would be) created: `{teams, states, labels, users, issues, comments, relations, …}`. */
+    counts: jsonb('counts').notNull().default({}),
+    /** Problems found: `[{severity, path, message}]`, capped. */
+    problems: jsonb('problems').notNull().default([]),
+    /** Ids the import created that later steps need (teams, placeholder identities). */
+    result: jsonb('result').notNull().default({}),
+    error: text('error'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    startedAt: ts('started_at'),
+    finishedAt: ts('finished_at'),
+  },
+  (t) => [index('import_job_workspace_idx').on(t.workspaceId, t.createdAt)],
 );
 
 /** Stored results of requests sent with an `Idempotency-Key`, replayed for 24 hours. */
