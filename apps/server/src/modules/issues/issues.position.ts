@@ -1,0 +1,98 @@
+/**
+ * Manual order of a team's issues and identifier numbers.
+ *
+ * Ranks are fractional-index strings (lib/rank.ts) computed only here, inside the mutation's
+ * transaction. `runMutation` holds the workspace's version lock, so two writers never read the
+ * same neighbours: two clients dropping different issues into the same gap get distinct ranks
+ * (the second lands between the first and the gap's lower end). The unique index
+ * `issue_team_sort_order_uq` is the last guard.
+ */
+import { and, asc, desc, eq, gt, lt, ne, type SQL, sql } from 'drizzle-orm';
+import { issue, team, type Executor } from '@exponential/db';
+import { invalid } from '../../lib/errors.ts';
+import { rankBetween } from '../../lib/rank.ts';
+import type { MutationContext } from '../../sync/mutation.ts';
+import { presentTeam } from '../teams/teams.presenter.ts';
+import type { TeamViewer } from '../teams/teams.repository.ts';
+import { getReadableIssue } from './issues.repository.ts';
+
+/** Where to put an issue: directly after `afterId` (null = first) or directly before `beforeId` (null = last). */
+export interface PositionInput {
+  afterId?: string | null;
+  beforeId?: string | null;
+}
+
+/** True when the input asks for a position at all. */
+export function hasPosition(p: PositionInput): boolean {
+  return p.afterId !== undefined || p.beforeId !== undefined;
+}
+
+async function neighbour(ex: Executor, teamId: string, movingId: string | null, cond: SQL | undefined, dir: 'asc' | 'desc'): Promise<string | null> {
+  const [row] = await ex
+    .select({ sortOrder: issue.sortOrder })
+    .from(issue)
+    .where(and(eq(issue.teamId, teamId), cond, movingId ? ne(issue.id, movingId) : undefined))
+    .orderBy(dir === 'asc' ? asc(issue.sortOrder) : desc(issue.sortOrder))
+    .limit(1);
+  return row?.sortOrder ?? null;
+}
+
+/**
+ * The rank for an issue placed in `teamId`'s manual order.
+ *
+ * - nothing given: first in the team (new issues go to the top);
+ * - `afterId`: directly after that issue (`null`: first); a `beforeId` sent along must sort
+ *   after `afterId`, else 422 — it is a consistency check, `afterId` decides;
+ * - only `beforeId`: directly before that issue (`null`: last).
+ * @param movingId the issue being placed (excluded from the neighbours), null on create
+ * @param prefix JSON pointer of the object holding the fields (`/body`)
+ * @throws AppError 404 (anchor absent or unreadable), 422 (anchor in another team, the issue itself, or out of order)
+ */
+export async function rankFor(
+  ex: Executor,
+  viewer: TeamViewer,
+  teamId: string,
+  movingId: string | null,
+  pos: PositionInput,
+  prefix: string,
+): Promise<string> {
+  const anchor = async (ref: string, name: 'afterId' | 'beforeId') => {
+    const field = `${prefix}/${name}`;
+    const a = await getReadableIssue(ex, viewer, ref, field);
+    if (a.id === movingId) throw invalid(field, 'An issue cannot be placed relative to itself');
+    if (a.teamId !== teamId) throw invalid(field, `${name} must be an issue of the same team`);
+    return a;
+  };
+  const after = pos.afterId ? await anchor(pos.afterId, 'afterId') : null;
+  const before = pos.beforeId ? await anchor(pos.beforeId, 'beforeId') : null;
+  if (pos.afterId !== undefined) {
+    if (after && before && !(after.sortOrder < before.sortOrder)) {
+      throw invalid(`${prefix}/beforeId`, 'beforeId must come after afterId in the manual order');
+    }
+    const lower = after?.sortOrder ?? null;
+    const upper = await neighbour(ex, teamId, movingId, lower === null ? undefined : gt(issue.sortOrder, lower), 'asc');
+    return rankBetween(lower, upper);
+  }
+  if (pos.beforeId !== undefined) {
+    const upper = before?.sortOrder ?? null;
+    const lower = await neighbour(ex, teamId, movingId, upper === null ? undefined : lt(issue.sortOrder, upper), 'desc');
+    return rankBetween(lower, upper);
+  }
+  return rankBetween(null, await neighbour(ex, teamId, movingId, undefined, 'asc'));
+}
+
+/**
+ * Hands out the next identifier number of a team (`UPDATE … SET issue_count = issue_count + 1
+ * RETURNING`), atomically in the mutation's transaction; numbers are never reused, even after a
+ * delete. Emits the team's new post-image (its `issueCount` changed).
+ */
+export async function allocateNumber(ctx: MutationContext, teamId: string): Promise<number> {
+  const [t] = await ctx.tx
+    .update(team)
+    .set({ issueCount: sql`${team.issueCount} + 1` })
+    .where(eq(team.id, teamId))
+    .returning();
+  if (!t) throw invalid('/body/teamId', 'The team no longer exists');
+  ctx.emit({ entity: 'team', id: t.id, action: 'update', data: presentTeam(t), teamId: t.id });
+  return t.issueCount;
+}

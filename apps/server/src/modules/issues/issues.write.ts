@@ -1,0 +1,244 @@
+/**
+ * The issue writes every entry point shares (single create, PATCH, bulk update, archive, move,
+ * delete), each run inside a mutation: validate references, write the row, its labels, its
+ * history (`created` | `updated` with `{field: {from, to}}` | `archived` | `unarchived`) and
+ * subscriptions, and emit the issue's post-image to the op log.
+ */
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { issue, issueHistory, issueLabel, issueSubscription, label, type Executor } from '@exponential/db';
+import { conflict } from '../../lib/errors.ts';
+import { newId } from '../../lib/ids.ts';
+import { sanitizeRichText } from '../../lib/sanitize.ts';
+import type { MutationContext } from '../../sync/mutation.ts';
+import type { TeamViewer } from '../teams/teams.repository.ts';
+import { emitIssuePostImages } from './issues.events.ts';
+import { allocateNumber, hasPosition, rankFor } from './issues.position.ts';
+import { type PresentedIssue, presentIssue, priorityValue } from './issues.presenter.ts';
+import { createIssueRefs, type IssueRefs } from './issues.refs.ts';
+import { historyChanges, lifecycleTimestamps, nextLabelIds, normalizeTitle } from './issues.rules.ts';
+import type { CreateIssueInput, IssuePatch } from './issues.schemas.ts';
+
+type IssueRow = typeof issue.$inferSelect;
+/** An issue row with its team's key, as `getReadableIssue` returns it. */
+export type KeyedIssue = IssueRow & { teamKey: string };
+
+/** Label ids of an issue, sorted. */
+export async function labelIdsOf(ex: Executor, issueId: string): Promise<string[]> {
+  const rows = await ex.select({ id: issueLabel.labelId }).from(issueLabel).where(eq(issueLabel.issueId, issueId)).orderBy(asc(issueLabel.labelId));
+  return rows.map((r) => r.id);
+}
+
+async function writeHistory(ctx: MutationContext, issueId: string, kind: string, changes: object = {}) {
+  await ctx.tx.insert(issueHistory).values({ id: newId(), workspaceId: ctx.workspaceId, issueId, actorId: ctx.actorId, kind, changes, createdAt: ctx.now });
+}
+
+async function subscribe(ctx: MutationContext, issueId: string, userIds: Array<string | null | undefined>) {
+  const ids = [...new Set(userIds.filter((u): u is string => !!u))];
+  if (!ids.length) return;
+  await ctx.tx
+    .insert(issueSubscription)
+    .values(ids.map((userId) => ({ issueId, userId, workspaceId: ctx.workspaceId, createdAt: ctx.now })))
+    .onConflictDoNothing();
+}
+
+function cleanDescription(html: string | null): string | null {
+  if (html === null) return null;
+  return sanitizeRichText(html) || null;
+}
+
+/**
+ * Creates an issue: number from the team's counter, rank at the top of the team (or at
+ * `afterId`/`beforeId`), default state = the team's default backlog state. The creator and the
+ * assignee are subscribed.
+ * @throws AppError 404/422 naming the offending body field, 409 `id_taken`
+ */
+export async function createIssueIn(
+  ctx: MutationContext,
+  viewer: TeamViewer,
+  input: CreateIssueInput,
+  refs: IssueRefs = createIssueRefs(ctx.tx, viewer),
+): Promise<PresentedIssue> {
+  const title = normalizeTitle(input.title, '/body/title');
+  const t = await refs.targetTeam(input.teamId, '/body/teamId');
+  if (input.id) {
+    const [clash] = await ctx.tx.select({ id: issue.id }).from(issue).where(eq(issue.id, input.id));
+    if (clash) throw conflict('An issue with this id already exists', 'id_taken', '/body/id');
+  }
+  const state = input.stateId ? await refs.state(input.stateId, t.id, '/body/stateId') : await refs.defaultState(t.id);
+  if (input.assigneeId) await refs.assignee(input.assigneeId, t.id, '/body/assigneeId');
+  const parent = input.parentId ? await refs.parent(input.parentId, null, '/body/parentId') : null;
+  const labelIds = input.labelIds ?? [];
+  await refs.labels(labelIds, t.id, (i) => `/body/labelIds/${i}`);
+  const sortOrder = await rankFor(ctx.tx, viewer, t.id, null, input, '/body');
+  const number = await allocateNumber(ctx, t.id);
+  const times = lifecycleTimestamps(null, state.category, { startedAt: null, completedAt: null, canceledAt: null }, ctx.now);
+  const [row] = await ctx.tx
+    .insert(issue)
+    .values({
+      id: input.id ?? newId(),
+      workspaceId: ctx.workspaceId,
+      teamId: t.id,
+      number,
+      title,
+      description: cleanDescription(input.description ?? null),
+      stateId: state.id,
+      assigneeId: input.assigneeId ?? null,
+      creatorId: viewer.userId,
+      priority: priorityValue(input.priority ?? 'none'),
+      estimate: input.estimate ?? null,
+      parentId: parent?.id ?? null,
+      sortOrder,
+      dueDate: input.dueDate ?? null,
+      ...times,
+      createdAt: ctx.now,
+      updatedAt: ctx.now,
+    })
+    .returning();
+  const created = row as IssueRow;
+  if (labelIds.length) {
+    await ctx.tx.insert(issueLabel).values(labelIds.map((labelId) => ({ issueId: created.id, labelId, workspaceId: ctx.workspaceId })));
+  }
+  await writeHistory(ctx, created.id, 'created');
+  await subscribe(ctx, created.id, [viewer.userId, input.assigneeId]);
+  const presented = presentIssue(created, t.key, [...labelIds].sort());
+  ctx.emit({ entity: 'issue', id: created.id, action: 'insert', data: presented, teamId: t.id });
+  return presented;
+}
+
+/**
+ * Labels after a change, validated. Ids the client names are checked against the issue's
+ * (final) team; on a team move, kept labels of the old team are dropped.
+ */
+async function resolveLabels(ctx: MutationContext, refs: IssueRefs, current: string[], patch: IssuePatch, teamId: string, teamMoved: boolean, prefix: string) {
+  let next = nextLabelIds(current, patch, prefix);
+  const source = patch.labelIds ? 'labelIds' : 'addedLabelIds';
+  const named = patch.labelIds ?? patch.addedLabelIds ?? [];
+  const check = teamMoved ? named : named.filter((id) => !current.includes(id));
+  await refs.labels(check, teamId, (i) => `${prefix}/${source}/${named.indexOf(check[i] as string)}`);
+  if (teamMoved) {
+    const kept = (next ?? current).filter((id) => !named.includes(id));
+    if (kept.length) {
+      const rows = await ctx.tx.select({ id: label.id, teamId: label.teamId }).from(label).where(inArray(label.id, kept));
+      const foreign = new Set(rows.filter((r) => r.teamId && r.teamId !== teamId).map((r) => r.id));
+      if (foreign.size) next = (next ?? current).filter((id) => !foreign.has(id));
+    }
+  }
+  return next;
+}
+
+/**
+ * Applies a partial update (PATCH, bulk, archive) to `current`. Writes nothing and emits nothing
+ * when nothing changes.
+ * @param prefix JSON pointer of the object holding the fields, for errors (`/body`, `/body/update`)
+ * @returns the post-image
+ * @throws AppError 404/422 naming the offending field
+ */
+export async function updateIssueIn(
+  ctx: MutationContext,
+  viewer: TeamViewer,
+  current: KeyedIssue,
+  patch: IssuePatch,
+  prefix = '/body',
+  refs: IssueRefs = createIssueRefs(ctx.tx, viewer),
+): Promise<PresentedIssue> {
+  const { teamKey: currentKey, ...cur } = current;
+  const currentLabels = await labelIdsOf(ctx.tx, current.id);
+  const before = presentIssue(cur, currentKey, currentLabels);
+  const next: IssueRow = { ...cur };
+  let teamKey = currentKey;
+  let teamMoved = false;
+
+  if (patch.teamId !== undefined) {
+    const t = await refs.targetTeam(patch.teamId, `${prefix}/teamId`);
+    if (t.id !== cur.teamId) {
+      teamMoved = true;
+      teamKey = t.key;
+      next.teamId = t.id;
+      next.number = await allocateNumber(ctx, t.id);
+      if (patch.stateId === undefined) {
+        // Keep the workflow position: the new team's default state of the same category.
+        next.stateId = (await refs.defaultState(t.id, await refs.categoryOf(cur.stateId, cur.teamId))).id;
+      }
+    }
+  }
+  if (patch.stateId !== undefined) next.stateId = (await refs.state(patch.stateId, next.teamId, `${prefix}/stateId`)).id;
+  if (next.stateId !== cur.stateId) {
+    const from = await refs.categoryOf(cur.stateId, cur.teamId);
+    const to = await refs.categoryOf(next.stateId, next.teamId);
+    Object.assign(next, lifecycleTimestamps(from, to, cur, ctx.now));
+  }
+  if (patch.title !== undefined) next.title = normalizeTitle(patch.title, `${prefix}/title`);
+  if (patch.description !== undefined) next.description = cleanDescription(patch.description);
+  if (patch.priority !== undefined) next.priority = priorityValue(patch.priority);
+  if (patch.estimate !== undefined) next.estimate = patch.estimate;
+  if (patch.dueDate !== undefined) next.dueDate = patch.dueDate;
+  if (patch.assigneeId !== undefined) {
+    if (patch.assigneeId && (patch.assigneeId !== cur.assigneeId || teamMoved)) {
+      await refs.assignee(patch.assigneeId, next.teamId, `${prefix}/assigneeId`);
+    }
+    next.assigneeId = patch.assigneeId;
+  }
+  if (patch.parentId !== undefined) {
+    next.parentId = patch.parentId === null ? null : (await refs.parent(patch.parentId, cur.id, `${prefix}/parentId`)).id;
+  }
+  const labels = await resolveLabels(ctx, refs, currentLabels, patch, next.teamId, teamMoved, prefix);
+  if (hasPosition(patch) || teamMoved) next.sortOrder = await rankFor(ctx.tx, viewer, next.teamId, cur.id, patch, prefix);
+  if (patch.archived !== undefined) next.archivedAt = patch.archived ? (cur.archivedAt ?? ctx.now) : null;
+
+  const finalLabels = labels ?? currentLabels;
+  const changes = historyChanges(before, presentIssue(next, teamKey, finalLabels));
+  const archiveChanged = !next.archivedAt !== !cur.archivedAt;
+  if (!Object.keys(changes).length && next.sortOrder === cur.sortOrder && !archiveChanged) return before;
+
+  const [row] = await ctx.tx
+    .update(issue)
+    .set({
+      teamId: next.teamId,
+      number: next.number,
+      title: next.title,
+      description: next.description,
+      stateId: next.stateId,
+      priority: next.priority,
+      estimate: next.estimate,
+      assigneeId: next.assigneeId,
+      parentId: next.parentId,
+      sortOrder: next.sortOrder,
+      dueDate: next.dueDate,
+      startedAt: next.startedAt,
+      completedAt: next.completedAt,
+      canceledAt: next.canceledAt,
+      archivedAt: next.archivedAt,
+      updatedAt: ctx.now,
+    })
+    .where(eq(issue.id, cur.id))
+    .returning();
+  if (labels) {
+    const removed = currentLabels.filter((id) => !labels.includes(id));
+    const added = labels.filter((id) => !currentLabels.includes(id));
+    if (removed.length) await ctx.tx.delete(issueLabel).where(and(eq(issueLabel.issueId, cur.id), inArray(issueLabel.labelId, removed)));
+    if (added.length) await ctx.tx.insert(issueLabel).values(added.map((labelId) => ({ issueId: cur.id, labelId, workspaceId: ctx.workspaceId })));
+  }
+  if (Object.keys(changes).length) await writeHistory(ctx, cur.id, 'updated', changes);
+  if (archiveChanged) await writeHistory(ctx, cur.id, next.archivedAt ? 'archived' : 'unarchived');
+  if (next.assigneeId !== cur.assigneeId) await subscribe(ctx, cur.id, [next.assigneeId]);
+  const after = presentIssue(row as IssueRow, teamKey, finalLabels);
+  ctx.emit({ entity: 'issue', id: cur.id, action: 'update', data: after, teamId: after.teamId });
+  return after;
+}
+
+/**
+ * Deletes an issue for good. Its sub-issues become top-level (their change is recorded in their
+ * history and their post-images are emitted); labels, comments, relations, history and
+ * subscriptions go with it (foreign keys cascade).
+ */
+export async function deleteIssueIn(ctx: MutationContext, current: KeyedIssue): Promise<void> {
+  const children = await ctx.tx
+    .update(issue)
+    .set({ parentId: null, updatedAt: ctx.now })
+    .where(eq(issue.parentId, current.id))
+    .returning({ id: issue.id });
+  for (const c of children) await writeHistory(ctx, c.id, 'updated', { parentId: { from: current.id, to: null } });
+  await ctx.tx.delete(issue).where(eq(issue.id, current.id));
+  ctx.emit({ entity: 'issue', id: current.id, action: 'delete', data: null, teamId: current.teamId });
+  await emitIssuePostImages(ctx, children.map((c) => c.id));
+}
