@@ -7,6 +7,7 @@ import { authRoutes } from './auth/auth.routes.ts';
 import { commentRoutes } from './comments/comments.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import { historyRoutes } from './history/history.routes.ts';
+import { issueRoutes } from './issues/issues.routes.ts';
 import { reactionRoutes } from './reactions/reactions.routes.ts';
 import { relationRoutes } from './relations/relations.routes.ts';
 import { subscriptionRoutes } from './subscriptions/subscriptions.routes.ts';
@@ -19,6 +20,7 @@ export async function registerModules(app: App, deps: ModuleDeps): Promise<void>
   await authRoutes(app, deps);
   await teamRoutes(app, deps);
   await workspaceRoutes(app, deps);
+  await issueRoutes(app, deps);
   await commentRoutes(app, deps);
   await relationRoutes(app, deps);
   await reactionRoutes(app, deps);
