@@ -3,7 +3,7 @@ import { Timestamp, Uuid } from '../../lib/schemas.ts';
 import { RELATION_TYPES } from './relations.presenter.ts';
 
 /** Relation type as the API names it (from the viewpoint of the issue in the path). */
-export const RelationTypeSchema = Type.Union(RELATION_TYPES.map((t) => Type.Literal(t)));
+export const RelationTypeSchema = Type.Enum(RELATION_TYPES);
 
 /** A relation as the API presents it. */
 export const IssueRelationSchema = Type.Object(
