@@ -4,7 +4,6 @@
  */
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -18,6 +17,9 @@ import { findBadString } from './lib/text.ts';
 import authPlugin from './plugins/auth.ts';
 import errorsPlugin from './plugins/errors.ts';
 import idempotencyPlugin from './plugins/idempotency.ts';
+import metricsPlugin from './plugins/metrics.ts';
+import rateLimitPlugin from './plugins/rate-limit.ts';
+import securityHeadersPlugin from './plugins/security-headers.ts';
 import { registerModules } from './modules/index.ts';
 import type { Bus } from './sync/bus.ts';
 import type { MutationDeps } from './sync/mutation.ts';
@@ -55,9 +57,40 @@ export const redactPaths = [
   'req.headers.cookie',
   'req.headers["x-metrics-token"]',
   'res.headers["set-cookie"]',
+  'headers.authorization',
+  'headers.cookie',
+  'headers["x-metrics-token"]',
   '*.token',
   '*.password',
 ];
+
+/** Query parameters whose values never reach the log (magic-link tokens, OAuth codes and secrets). */
+const SECRET_QUERY = /([?&](?:token|access_token|refresh_token|id_token|code|state|client_secret|password)=)[^&#]*/gi;
+
+/** A URL as logged: the values of secret query parameters replaced by `[redacted]`. */
+export function redactUrl(url: string): string {
+  return url.replace(SECRET_QUERY, '$1[redacted]');
+}
+
+/**
+ * Options of the app's pino logger: level, redaction of credential paths, and a request
+ * serializer that logs the URL without secret query values (and never the headers).
+ */
+export function loggerOptions(config: Pick<Config, 'logLevel'>) {
+  return {
+    level: config.logLevel,
+    redact: { paths: redactPaths, censor: '[redacted]' },
+    serializers: {
+      req: (req: import('fastify').FastifyRequest) => ({
+        method: req.method,
+        url: redactUrl(req.url),
+        host: req.host,
+        remoteAddress: req.ip,
+        remotePort: req.socket?.remotePort,
+      }),
+    },
+  };
+}
 
 /**
  * Builds the application (not listening). Call `await app.ready()` before `inject` or `listen`.
@@ -67,11 +100,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const clock = deps.clock ?? systemClock;
   const { config } = deps;
   const app = Fastify({
-    logger:
-      deps.logger ??
-      (config.logLevel === 'silent'
-        ? false
-        : { level: config.logLevel, redact: { paths: redactPaths, censor: '[redacted]' } }),
+    logger: deps.logger ?? (config.logLevel === 'silent' ? false : loggerOptions(config)),
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustedProxies.length ? config.trustedProxies : false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
@@ -80,6 +109,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
   await app.register(errorsPlugin);
+  await app.register(securityHeadersPlugin, { config });
   await app.register(cookie, { secret: [config.sessionSecret, ...(config.sessionSecretPrevious ? [config.sessionSecretPrevious] : [])] });
   await app.register(formbody);
   await app.register(swagger, {
@@ -95,18 +125,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     },
     refResolver: { buildLocalReference: (json, _b, _f, i) => (json.$id as string) || `def-${i}` },
   });
-  // Per-route limits only (`config.rateLimit`): a global limit would also count static files and
-  // the WebSocket upgrade. Counters live in Redis when REDIS_URL is set, so replicas share them.
-  await app.register(rateLimit, {
-    global: false,
-    ...(deps.redis ? { redis: deps.redis, nameSpace: 'exponential-rl:' } : {}),
-    errorResponseBuilder: (_req, ctx) => ({
-      statusCode: 429,
-      code: 'rate_limited',
-      message: `Rate limit exceeded: ${ctx.max} requests per ${ctx.after}. Try again later.`,
-    }),
-  });
+  // Per-actor and per-address limits on API routes only (not static files, not the WebSocket
+  // upgrade); counters live in Redis when REDIS_URL is set, so replicas share them.
+  await app.register(rateLimitPlugin, { config, redis: deps.redis });
   await app.register(authPlugin, { db: deps.database.db, config, clock });
+  await app.register(metricsPlugin, { config, clock });
 
   // Strings PostgreSQL cannot store (NUL) or that are not valid Unicode (lone surrogates) are
   // refused before validation, wherever they appear in the body or the query.

@@ -7,6 +7,7 @@
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { isTrustedProxyEntry } from './lib/client-ip.ts';
 import { randomToken } from './lib/crypto.ts';
 
 /** Validated configuration the server runs with. */
@@ -37,6 +38,10 @@ export interface Config {
   logLevel: string;
   /** Maximum request body in bytes. */
   bodyLimit: number;
+  /** Requests per minute one signed-in user or one token may make to authenticated routes. */
+  rateLimitPerMinute: number;
+  /** Requests per minute one client address may make to public `/api/v1` routes without a limit of their own. */
+  publicRateLimitPerMinute: number;
 }
 
 /** Raised when the environment is invalid; `problems` names every bad or missing setting. */
@@ -121,6 +126,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push('DATABASE_URL must be a postgres:// URL');
   }
   if (env.REDIS_URL && !/^rediss?:\/\//.test(env.REDIS_URL)) problems.push('REDIS_URL must be a redis:// URL');
+  for (const p of list(env.EXPONENTIAL_TRUSTED_PROXIES)) {
+    if (!isTrustedProxyEntry(p)) problems.push(`EXPONENTIAL_TRUSTED_PROXIES entry "${p}" must be an IP address or CIDR`);
+  }
   const metricsToken = env.EXPONENTIAL_METRICS_TOKEN || undefined;
   if (metricsToken && Buffer.byteLength(metricsToken) < 16) problems.push('EXPONENTIAL_METRICS_TOKEN must be at least 16 bytes');
   const config: Config = {
@@ -142,6 +150,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: env.EXPONENTIAL_MAIL_FROM ?? 'exponential <no-reply@localhost>',
     logLevel: env.LOG_LEVEL ?? (mode === 'test' ? 'silent' : 'info'),
     bodyLimit: int(env, 'EXPONENTIAL_BODY_LIMIT', 1024 * 1024, problems),
+    // Tests share one client address and user across many requests: effectively unlimited there
+    // unless a test sets a limit (the named route limits, e.g. magic links, still apply).
+    rateLimitPerMinute: int(env, 'EXPONENTIAL_RATE_LIMIT_PER_MINUTE', mode === 'test' ? 1_000_000 : 600, problems),
+    publicRateLimitPerMinute: int(env, 'EXPONENTIAL_PUBLIC_RATE_LIMIT_PER_MINUTE', mode === 'test' ? 1_000_000 : 60, problems),
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

@@ -3,6 +3,7 @@
  * workspaces (the workspace creation response refers to `Team`).
  */
 import type { App, ModuleDeps } from '../app.ts';
+import { auditRoutes } from './audit/audit.routes.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { commentRoutes } from './comments/comments.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
@@ -11,6 +12,7 @@ import { issueRoutes } from './issues/issues.routes.ts';
 import { reactionRoutes } from './reactions/reactions.routes.ts';
 import { relationRoutes } from './relations/relations.routes.ts';
 import { subscriptionRoutes } from './subscriptions/subscriptions.routes.ts';
+import { sessionRoutes } from './sessions/sessions.routes.ts';
 import { teamRoutes } from './teams/teams.routes.ts';
 import { workspaceRoutes } from './workspaces/workspaces.routes.ts';
 
@@ -18,6 +20,8 @@ import { workspaceRoutes } from './workspaces/workspaces.routes.ts';
 export async function registerModules(app: App, deps: ModuleDeps): Promise<void> {
   await healthRoutes(app, deps);
   await authRoutes(app, deps);
+  await sessionRoutes(app, deps);
+  await auditRoutes(app, deps);
   await teamRoutes(app, deps);
   await workspaceRoutes(app, deps);
   await issueRoutes(app, deps);

@@ -127,10 +127,19 @@ export default fp<AuthPluginOptions>(
       }
     });
 
+    // CSRF: fail closed when no origin is configured (cannot happen while appUrl is set, but an
+    // empty list must never mean "allow all"); an opaque `Origin: null` is refused outright.
+    if (config.allowedOrigins.length === 0) {
+      app.log.warn('No allowed origin is configured: every cookie-authenticated unsafe request will be refused (csrf_unconfigured)');
+    }
     const originAllowed = (req: FastifyRequest): boolean => {
+      if (config.allowedOrigins.length === 0) {
+        throw forbidden('Cross-site protection is not configured: set EXPONENTIAL_APP_URL', 'csrf_unconfigured');
+      }
       if (req.headers['sec-fetch-site'] === 'cross-site') return false;
       const origin = req.headers.origin;
-      if (typeof origin === 'string' && origin !== 'null') return config.allowedOrigins.includes(origin);
+      if (origin === 'null') return false;
+      if (typeof origin === 'string') return config.allowedOrigins.includes(origin);
       const referer = req.headers.referer;
       if (typeof referer === 'string') {
         try {
