@@ -38,10 +38,45 @@ export interface Config {
   logLevel: string;
   /** Maximum request body in bytes. */
   bodyLimit: number;
+  /** OpenID Connect sign-in providers (Google and/or any OIDC issuer), empty when none is configured. */
+  oidcProviders: OidcProviderConfig[];
   /** Requests per minute one signed-in user or one token may make to authenticated routes. */
   rateLimitPerMinute: number;
   /** Requests per minute one client address may make to public `/api/v1` routes without a limit of their own. */
   publicRateLimitPerMinute: number;
+}
+
+/** One OpenID Connect provider used for sign-in. */
+export interface OidcProviderConfig {
+  /** `google` or `oidc` (a generic issuer); also the auth method name in workspace policies. */
+  id: 'google' | 'oidc';
+  /** Label on the sign-in button. */
+  name: string;
+  /** Issuer URL; discovery reads `<issuer>/.well-known/openid-configuration`. */
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+/** Reads the Google and generic OIDC provider settings; names what is incomplete. */
+function oidcProviders(env: NodeJS.ProcessEnv, mode: string, problems: string[]): OidcProviderConfig[] {
+  const out: OidcProviderConfig[] = [];
+  const g = [env.EXPONENTIAL_GOOGLE_CLIENT_ID, env.EXPONENTIAL_GOOGLE_CLIENT_SECRET];
+  if (g.some(Boolean)) {
+    if (!g.every(Boolean)) problems.push('Google sign-in needs both EXPONENTIAL_GOOGLE_CLIENT_ID and EXPONENTIAL_GOOGLE_CLIENT_SECRET');
+    else out.push({ id: 'google', name: 'Google', issuer: 'https://accounts.google.com', clientId: g[0] as string, clientSecret: g[1] as string });
+  }
+  const o = [env.EXPONENTIAL_OIDC_ISSUER, env.EXPONENTIAL_OIDC_CLIENT_ID, env.EXPONENTIAL_OIDC_CLIENT_SECRET];
+  if (o.some(Boolean)) {
+    if (!o.every(Boolean)) {
+      problems.push('OIDC sign-in needs EXPONENTIAL_OIDC_ISSUER, EXPONENTIAL_OIDC_CLIENT_ID and EXPONENTIAL_OIDC_CLIENT_SECRET');
+    } else if (mode === 'production' && !String(o[0]).startsWith('https://')) {
+      problems.push('EXPONENTIAL_OIDC_ISSUER must use https in production');
+    } else {
+      out.push({ id: 'oidc', name: env.EXPONENTIAL_OIDC_NAME || 'Single sign-on', issuer: o[0] as string, clientId: o[1] as string, clientSecret: o[2] as string });
+    }
+  }
+  return out;
 }
 
 /** Raised when the environment is invalid; `problems` names every bad or missing setting. */
@@ -150,6 +185,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: env.EXPONENTIAL_MAIL_FROM ?? 'exponential <no-reply@localhost>',
     logLevel: env.LOG_LEVEL ?? (mode === 'test' ? 'silent' : 'info'),
     bodyLimit: int(env, 'EXPONENTIAL_BODY_LIMIT', 1024 * 1024, problems),
+    oidcProviders: oidcProviders(env, mode, problems),
     // Tests share one client address and user across many requests: effectively unlimited there
     // unless a test sets a limit (the named route limits, e.g. magic links, still apply).
     rateLimitPerMinute: int(env, 'EXPONENTIAL_RATE_LIMIT_PER_MINUTE', mode === 'test' ? 1_000_000 : 600, problems),

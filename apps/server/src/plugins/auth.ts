@@ -70,6 +70,15 @@ declare module 'fastify' {
     auth?: AuthMode;
     scope?: Scope;
   }
+  interface FastifyInstance {
+    /**
+     * Resolves credentials presented outside the HTTP headers (the sync WebSocket's `hello`):
+     * a bearer token, or a session cookie value with an optional workspace (id or URL slug).
+     * @returns the actor, or null for an unknown or expired session
+     * @throws AppError 401 for an invalid token; 404 for a workspace the user is not in
+     */
+    resolveCredentials(c: { bearer?: string; sessionToken?: string; workspace?: string }): Promise<Actor | null>;
+  }
 }
 
 /** Name of the session cookie. */
@@ -95,6 +104,15 @@ export function effectiveScopes(scopes: string[]): Scope[] {
   const out = new Set<Scope>(['read']);
   if (scopes.includes('write')) out.add('write');
   return [...out];
+}
+
+const METHOD_NAMES: Record<string, string> = { magic_link: 'an e-mail link', google: 'Google', oidc: 'single sign-on' };
+
+/** 403 for a session whose sign-in method the workspace's policy does not allow. */
+function authMethodRefused(allowed: unknown): AppError {
+  const names = Array.isArray(allowed) ? allowed.map((m) => METHOD_NAMES[String(m)] ?? String(m)) : [];
+  const how = names.length ? `Sign in with ${names.join(' or ')} to use it.` : 'No sign-in method is allowed.';
+  return forbidden(`This workspace does not allow the way you signed in. ${how}`, 'auth_method_not_allowed');
 }
 
 function insufficientScope(needed: Scope): AppError {
@@ -194,7 +212,7 @@ export default fp<AuthPluginOptions>(
       };
     }
 
-    async function resolveSession(raw: string, req: FastifyRequest): Promise<Actor | null> {
+    async function resolveSession(raw: string, wanted: string | undefined): Promise<Actor | null> {
       const now = clock.now();
       const rows = await db
         .select({ s: session, u: { id: user.id, email: user.email, name: user.name } })
@@ -212,8 +230,7 @@ export default fp<AuthPluginOptions>(
       if (now.getTime() - row.s.lastSeenAt.getTime() > 60_000) {
         await db.update(session).set({ lastSeenAt: now }).where(eq(session.id, row.s.id));
       }
-      const wanted = req.headers['x-workspace'];
-      const membership = await pickWorkspace(row.u.id, typeof wanted === 'string' ? wanted.trim() : undefined);
+      const membership = await pickWorkspace(row.u.id, wanted?.trim() || undefined, row.s.authMethod);
       return {
         userId: row.u.id,
         email: row.u.email,
@@ -226,20 +243,37 @@ export default fp<AuthPluginOptions>(
       };
     }
 
-    async function pickWorkspace(userId: string, wanted?: string) {
+    /**
+     * The workspace a session acts in: the one named by `wanted` (id or slug), else the oldest
+     * membership whose auth-method policy admits the session's sign-in method. A policy that is
+     * not a list of methods admits nothing (fails closed).
+     * @throws AppError 404 when `wanted` is not one of the user's workspaces; 403
+     * `auth_method_not_allowed` when its policy refuses the session's sign-in method
+     */
+    async function pickWorkspace(userId: string, wanted: string | undefined, authMethod: string) {
       const base = db
-        .select({ workspaceId: member.workspaceId, role: member.role })
+        .select({ workspaceId: member.workspaceId, role: member.role, allowed: workspace.allowedAuthMethods })
         .from(member)
         .innerJoin(workspace, eq(workspace.id, member.workspaceId));
+      const admits = (allowed: unknown) => Array.isArray(allowed) && allowed.includes(authMethod);
       if (wanted) {
         const cond = isUuid(wanted) ? eq(workspace.id, wanted) : eq(workspace.urlSlug, wanted.toLowerCase());
         const rows = await base.where(and(eq(member.userId, userId), cond)).limit(1);
         if (!rows[0]) throw notFound('Workspace', '/headers/x-workspace');
+        if (!admits(rows[0].allowed)) throw authMethodRefused(rows[0].allowed);
         return rows[0];
       }
-      const rows = await base.where(eq(member.userId, userId)).orderBy(asc(member.createdAt), asc(member.id)).limit(1);
-      return rows[0];
+      const rows = await base.where(eq(member.userId, userId)).orderBy(asc(member.createdAt), asc(member.id));
+      const ok = rows.find((r) => admits(r.allowed));
+      if (!ok && rows[0]) throw authMethodRefused(rows[0].allowed);
+      return ok;
     }
+
+    app.decorate('resolveCredentials', async (c: { bearer?: string; sessionToken?: string; workspace?: string }) => {
+      if (c.bearer !== undefined) return resolveToken(c.bearer);
+      if (c.sessionToken) return resolveSession(c.sessionToken, c.workspace);
+      return null;
+    });
 
     app.addHook('onRequest', async (req) => {
       const cfg = req.routeOptions.config as { auth?: AuthMode; scope?: Scope };
@@ -259,7 +293,8 @@ export default fp<AuthPluginOptions>(
         actor = await resolveToken(m[1] as string);
       } else {
         const raw = req.cookies?.[SESSION_COOKIE];
-        if (raw) actor = await resolveSession(raw, req);
+        const wanted = req.headers['x-workspace'];
+        if (raw) actor = await resolveSession(raw, typeof wanted === 'string' ? wanted : undefined);
         if (actor && !SAFE.has(req.method) && !originAllowed(req)) {
           throw forbidden('Cross-site request refused: the Origin is not allowed', 'csrf_origin');
         }

@@ -56,6 +56,7 @@ export async function authRoutes(app: App, deps: ModuleDeps) {
           {
             email: Type.String({ format: 'email', maxLength: 254 }),
             redirectTo: Type.Optional(Type.String({ maxLength: 2048 })),
+            workspace: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
           },
           { additionalProperties: false },
         ),
@@ -65,7 +66,7 @@ export async function authRoutes(app: App, deps: ModuleDeps) {
     },
     async (req, reply) => {
       checkLoginOrigin(req);
-      await auth.requestMagicLink(req.body.email, req.body.redirectTo);
+      await auth.requestMagicLink(req.body.email, req.body.redirectTo, req.body.workspace);
       return reply.status(202).send({ ok: true });
     },
   );
@@ -104,6 +105,9 @@ export async function authRoutes(app: App, deps: ModuleDeps) {
     async (req, reply) => {
       checkLoginOrigin(req);
       const s = await auth.verifyMagicLink(req.body.token, { ip: req.ip, userAgent: req.headers['user-agent'] });
+      // Re-authentication replaces the browser's previous session instead of leaving it alive.
+      const previous = req.cookies[SESSION_COOKIE];
+      if (previous) await auth.signOut(previous);
       setSessionCookie(reply, s.token, s.expiresAt);
       const isForm = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
       if (isForm) return reply.status(303).header('Location', s.redirectTo).send(null);

@@ -11,9 +11,11 @@ import { session, user, verification, type Db } from '@exponential/db';
 import type { Config } from '../../config.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { randomToken, sha256 } from '../../lib/crypto.ts';
+import { AUDIT_ACTIONS, recordAudit } from '../../lib/audit.ts';
 import { AppError, badRequest } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Mailer } from '../../lib/mailer.ts';
+import { assertSignInAllowed } from './auth-policy.ts';
 
 /** Lifetime of a magic link in milliseconds (15 minutes). */
 export const MAGIC_LINK_TTL_MS = 15 * 60 * 1000;
@@ -63,6 +65,8 @@ export interface NewSession {
   token: string;
   expiresAt: Date;
   userId: string;
+  /** Id of the session row (for audit events and the sessions list). */
+  sessionId: string;
 }
 
 /** Creates the auth service. */
@@ -73,9 +77,12 @@ export function createAuthService(deps: AuthServiceDeps) {
     /**
      * Sends a magic link to `email` (creating nothing else). Answers the same whether or not an
      * account exists.
-     * @throws AppError 429 `rate_limited` past the per-address limit
+     * @param workspaceRef the workspace the person is signing in to (id or slug), if known
+     * @throws AppError 403 `auth_method_not_allowed` when that workspace disallows e-mail sign-in;
+     *   429 `rate_limited` past the per-address limit
      */
-    async requestMagicLink(emailRaw: string, redirectTo: string | undefined): Promise<void> {
+    async requestMagicLink(emailRaw: string, redirectTo: string | undefined, workspaceRef?: string): Promise<void> {
+      await assertSignInAllowed(db, workspaceRef, 'magic_link');
       const email = normalizeEmail(emailRaw);
       const now = clock.now();
       const windowStart = new Date(now.getTime() - MAGIC_LINK_TTL_MS);
@@ -122,31 +129,39 @@ export function createAuthService(deps: AuthServiceDeps) {
      */
     async verifyMagicLink(token: string, meta: { ip?: string; userAgent?: string }): Promise<NewSession & { redirectTo: string }> {
       const now = clock.now();
-      return db.transaction(async (tx) => {
-        const [v] = await tx
-          .select()
-          .from(verification)
-          .where(and(eq(verification.kind, 'magic_link'), eq(verification.tokenHash, sha256(token))))
-          .for('update');
-        if (!v) throw badRequest('link_invalid', 'This sign-in link is not valid. Request a new one.', '/body/token');
-        if (v.consumedAt) {
-          throw badRequest('link_used', 'This sign-in link was already used or replaced by a newer one. Request a new one.', '/body/token');
-        }
-        if (v.expiresAt <= now) throw badRequest('link_expired', 'This sign-in link has expired. Request a new one.', '/body/token');
-        await tx.update(verification).set({ consumedAt: now }).where(eq(verification.id, v.id));
-        let [u] = await tx.select({ id: user.id }).from(user).where(eq(user.email, v.identifier));
-        if (!u) {
-          const name = v.identifier.split('@')[0] || v.identifier;
-          [u] = await tx.insert(user).values({ id: newId(), email: v.identifier, name, createdAt: now, updatedAt: now }).returning({ id: user.id });
-        }
-        const s = await insertSession(tx as unknown as Db, u!.id, now, meta);
-        return { ...s, redirectTo: v.redirectTo ?? '/' };
-      });
+      let address: string | undefined; // the link's address, once the link is found
+      try {
+        return await db.transaction(async (tx) => {
+          const [v] = await tx
+            .select()
+            .from(verification)
+            .where(and(eq(verification.kind, 'magic_link'), eq(verification.tokenHash, sha256(token))))
+            .for('update');
+          if (!v) throw badRequest('link_invalid', 'This sign-in link is not valid. Request a new one.', '/body/token');
+          address = v.identifier;
+          if (v.consumedAt) {
+            throw badRequest('link_used', 'This sign-in link was already used or replaced by a newer one. Request a new one.', '/body/token');
+          }
+          if (v.expiresAt <= now) throw badRequest('link_expired', 'This sign-in link has expired. Request a new one.', '/body/token');
+          await tx.update(verification).set({ consumedAt: now }).where(eq(verification.id, v.id));
+          let [u] = await tx.select({ id: user.id }).from(user).where(eq(user.email, v.identifier));
+          if (!u) {
+            const name = v.identifier.split('@')[0] || v.identifier;
+            [u] = await tx.insert(user).values({ id: newId(), email: v.identifier, name, createdAt: now, updatedAt: now }).returning({ id: user.id });
+          }
+          const s = await insertSession(tx as unknown as Db, u!.id, now, meta);
+          return { ...s, redirectTo: v.redirectTo ?? '/' };
+        });
+      } catch (err) {
+        // A refused link is a failed sign-in: audited outside the rolled-back transaction.
+        if (err instanceof AppError) await recordSignInFailure(err.code, address, meta, now);
+        throw err;
+      }
     },
 
-    /** Creates a session for `userId` (used by every sign-in method). */
-    createSession(userId: string, meta: { ip?: string; userAgent?: string }): Promise<NewSession> {
-      return insertSession(db, userId, clock.now(), meta);
+    /** Creates a session for `userId` signed in with `method` (magic_link | google | oidc). */
+    createSession(userId: string, meta: { ip?: string; userAgent?: string }, method: string): Promise<NewSession> {
+      return insertSession(db, userId, clock.now(), meta, method);
     },
 
     /** Ends the session whose raw token is `token` (no error if it is already gone). */
@@ -155,11 +170,26 @@ export function createAuthService(deps: AuthServiceDeps) {
     },
   };
 
-  async function insertSession(ex: Db, userId: string, now: Date, meta: { ip?: string; userAgent?: string }): Promise<NewSession> {
+  /** Audits a refused sign-in; the actor is the account the link was for, when it exists. */
+  async function recordSignInFailure(reason: string, address: string | undefined, meta: { ip?: string; userAgent?: string }, now: Date) {
+    const [u] = address ? await db.select({ id: user.id }).from(user).where(eq(user.email, address)) : [];
+    await recordAudit(db, {
+      workspaceId: null,
+      actorId: u?.id ?? null,
+      action: AUDIT_ACTIONS.signInFailed,
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+      metadata: { method: 'magic_link', reason },
+      at: now,
+    });
+  }
+
+  async function insertSession(ex: Db, userId: string, now: Date, meta: { ip?: string; userAgent?: string }, authMethod = 'magic_link'): Promise<NewSession> {
     const token = randomToken();
     const expiresAt = new Date(now.getTime() + config.sessionTtlSeconds * 1000);
+    const sessionId = newId();
     await ex.insert(session).values({
-      id: newId(),
+      id: sessionId,
       userId,
       tokenHash: sha256(token),
       ip: meta.ip ?? null,
@@ -167,8 +197,20 @@ export function createAuthService(deps: AuthServiceDeps) {
       createdAt: now,
       lastSeenAt: now,
       expiresAt,
+      authMethod,
     });
-    return { token, expiresAt, userId };
+    await recordAudit(ex, {
+      workspaceId: null,
+      actorId: userId,
+      action: AUDIT_ACTIONS.signedIn,
+      targetType: 'session',
+      targetId: sessionId,
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+      metadata: { method: authMethod },
+      at: now,
+    });
+    return { token, expiresAt, userId, sessionId };
   }
 }
 
