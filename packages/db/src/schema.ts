@@ -570,3 +570,81 @@ export const idempotencyKey = pgTable(
   },
   (t) => [uniqueIndex('idempotency_principal_key_uq').on(t.principal, t.key), index('idempotency_expires_idx').on(t.expiresAt)],
 );
+
+/** OAuth 2 applications registered by workspace admins (this server is the authorization server). */
+export const oauthApplication = pgTable(
+  'oauth_application',
+  {
+    id: id(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspace.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** Public identifier, `oac_…`. */
+    clientId: text('client_id').notNull().unique(),
+    /** SHA-256 of the client secret (`ocs_…`), shown once. */
+    clientSecretHash: text('client_secret_hash').notNull(),
+    secretPreview: text('secret_preview').notNull(),
+    redirectUris: jsonb('redirect_uris').$type<string[]>().notNull(),
+    scopes: jsonb('scopes').$type<string[]>().notNull(),
+    createdById: uuid('created_by_id').references(() => user.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('oauth_application_workspace_idx').on(t.workspaceId)],
+);
+
+/** Authorization codes (stored hashed): single use, 10 minutes, bound to client, redirect URI and PKCE. */
+export const oauthAuthorizationCode = pgTable('oauth_authorization_code', {
+  id: id(),
+  codeHash: text('code_hash').notNull().unique(),
+  applicationId: uuid('application_id')
+    .notNull()
+    .references(() => oauthApplication.id, { onDelete: 'cascade' }),
+  userId: uuid('user_id')
+    .notNull()
+    .references(() => user.id, { onDelete: 'cascade' }),
+  workspaceId: uuid('workspace_id')
+    .notNull()
+    .references(() => workspace.id, { onDelete: 'cascade' }),
+  redirectUri: text('redirect_uri').notNull(),
+  scopes: jsonb('scopes').$type<string[]>().notNull(),
+  codeChallenge: text('code_challenge').notNull(),
+  codeChallengeMethod: text('code_challenge_method').notNull(),
+  expiresAt: ts('expires_at').notNull(),
+  consumedAt: ts('consumed_at'),
+  createdAt: createdAt(),
+});
+
+/**
+ * Access and refresh tokens issued to applications (hashed). Every token descends from one
+ * authorization code: `family_id` is that code's id, so a replayed code or a reused refresh token
+ * revokes the whole family.
+ */
+export const oauthToken = pgTable(
+  'oauth_token',
+  {
+    id: id(),
+    familyId: uuid('family_id').notNull(),
+    applicationId: uuid('application_id')
+      .notNull()
+      .references(() => oauthApplication.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => user.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspace.id, { onDelete: 'cascade' }),
+    accessTokenHash: text('access_token_hash').notNull().unique(),
+    refreshTokenHash: text('refresh_token_hash').unique(),
+    scopes: jsonb('scopes').$type<string[]>().notNull(),
+    accessExpiresAt: ts('access_expires_at').notNull(),
+    refreshExpiresAt: ts('refresh_expires_at'),
+    /** Set when the refresh token was exchanged (rotation); a second exchange is reuse. */
+    refreshedAt: ts('refreshed_at'),
+    revokedAt: ts('revoked_at'),
+    lastUsedAt: ts('last_used_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('oauth_token_family_idx').on(t.familyId), index('oauth_token_user_idx').on(t.userId, t.applicationId)],
+);
