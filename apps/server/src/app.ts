@@ -5,6 +5,7 @@
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
+import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Database } from '@exponential/db';
@@ -20,6 +21,7 @@ import idempotencyPlugin from './plugins/idempotency.ts';
 import metricsPlugin from './plugins/metrics.ts';
 import rateLimitPlugin from './plugins/rate-limit.ts';
 import securityHeadersPlugin from './plugins/security-headers.ts';
+import clientMutationPlugin from './sync/client-context.ts';
 import { registerModules } from './modules/index.ts';
 import type { Bus } from './sync/bus.ts';
 import type { MutationDeps } from './sync/mutation.ts';
@@ -112,6 +114,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(securityHeadersPlugin, { config });
   await app.register(cookie, { secret: [config.sessionSecret, ...(config.sessionSecretPrevious ? [config.sessionSecretPrevious] : [])] });
   await app.register(formbody);
+  // The sync gateway's socket: small client frames, no per-message deflate (zlib fragmentation, ws#1202).
+  await app.register(websocket, { options: { maxPayload: 64 * 1024, perMessageDeflate: false } });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -154,6 +158,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
 
   await app.register(idempotencyPlugin, { db: deps.database.db, clock });
+  await app.register(clientMutationPlugin);
 
   const moduleDeps: ModuleDeps = { database: deps.database, bus: deps.bus, clock, config, mailer: deps.mailer };
   await registerModules(app, moduleDeps);

@@ -7,12 +7,18 @@
  *    same transaction (gapless: one version per committed mutating transaction);
  * 4. after commit, waits for durability (PGlite WAL fsync) and announces `{workspaceId, version}`.
  * Side effects (mail, fan-out) belong after commit: use `afterCommit`.
+ * Exactly-once for sync clients (`options.client`, or the request's `X-Client-Id` and
+ * `X-Client-Mutation-Id` via sync/client-context.ts): under the workspace lock a mutation id ≤
+ * the client's last applied one is refused with 409 `mutation_already_applied`; the id is recorded
+ * in the same transaction; a permanent rejection (400, 403, 404, 422) still records it
+ * (Replicache's rule, so a client queue never blocks on a mutation that can never succeed).
  */
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { clientMutation, syncOperation, workspace, type Database, type Tx } from '@exponential/db';
 import type { Clock } from '../lib/clock.ts';
-import { notFound } from '../lib/errors.ts';
+import { AppError, notFound } from '../lib/errors.ts';
 import type { Bus } from './bus.ts';
+import { reportCommittedVersion, takeAmbientClient } from './client-context.ts';
 
 /** Sync operation actions. */
 export type OpAction = 'insert' | 'update' | 'delete';
@@ -69,9 +75,13 @@ export interface MutationResult<T> {
   version: number;
 }
 
+/** Statuses of a permanent rejection: resending the same mutation can never succeed. */
+const PERMANENT = new Set([400, 403, 404, 422]);
+
 /**
  * Runs `fn` as one mutating transaction in `workspaceId`.
- * @throws AppError 404 when the workspace does not exist; whatever `fn` throws (the transaction rolls back)
+ * @throws AppError 404 when the workspace does not exist; 409 `mutation_already_applied` for a
+ *   resent client mutation; whatever `fn` throws (the transaction rolls back)
  */
 export async function runMutation<T>(
   deps: MutationDeps,
@@ -80,63 +90,86 @@ export async function runMutation<T>(
   fn: (ctx: MutationContext) => Promise<T>,
   options: MutationOptions = {},
 ): Promise<MutationResult<T>> {
-  const { client } = options;
+  const client = options.client ?? takeAmbientClient();
   const after: Array<() => void | Promise<void>> = [];
   const now = deps.clock.now();
-  const { value, version, changed } = await deps.database.db.transaction(async (tx) => {
-    if (options.init) await options.init(tx);
-    const locked = await tx
-      .select({ version: workspace.version })
-      .from(workspace)
-      .where(eq(workspace.id, workspaceId))
-      .for('update');
-    if (!locked[0]) throw notFound('Workspace');
-    const ops: OpInput[] = [];
-    const ctx: MutationContext = {
-      tx,
-      workspaceId,
-      actorId,
-      now,
-      emit: (op) => ops.push(op),
-      afterCommit: (f) => after.push(f),
-    };
-    const value = await fn(ctx);
-    let version = locked[0].version;
-    if (ops.length) {
-      version += 1;
-      // Insert in chunks: a bulk update may emit hundreds of operations.
-      for (let i = 0; i < ops.length; i += 500) {
-        await tx.insert(syncOperation).values(
-          ops.slice(i, i + 500).map((op, j) => ({
-            workspaceId,
-            version,
-            seq: i + j,
-            entity: op.entity,
-            entityId: op.id,
-            action: op.action,
-            data: op.data === null || op.data === undefined ? null : (op.data as object),
-            teamId: op.teamId ?? null,
-            actorId,
-            clientId: client?.clientId ?? null,
-            mutationId: client?.mutationId ?? null,
-            createdAt: now,
-          })),
-        );
+  let run;
+  try {
+    run = await deps.database.db.transaction(async (tx) => {
+      if (options.init) await options.init(tx);
+      const locked = await tx
+        .select({ version: workspace.version })
+        .from(workspace)
+        .where(eq(workspace.id, workspaceId))
+        .for('update');
+      if (!locked[0]) throw notFound('Workspace');
+      if (client && actorId) {
+        const [seen] = await tx
+          .select({ last: clientMutation.lastMutationId })
+          .from(clientMutation)
+          .where(and(eq(clientMutation.clientId, client.clientId), eq(clientMutation.userId, actorId)));
+        if (seen && seen.last >= client.mutationId) {
+          throw new AppError(
+            409,
+            'mutation_already_applied',
+            `Mutation ${client.mutationId} of client ${client.clientId} was already applied (last applied: ${seen.last})`,
+          );
+        }
       }
-      await tx.update(workspace).set({ version }).where(eq(workspace.id, workspaceId));
+      const ops: OpInput[] = [];
+      const ctx: MutationContext = {
+        tx,
+        workspaceId,
+        actorId,
+        now,
+        emit: (op) => ops.push(op),
+        afterCommit: (f) => after.push(f),
+      };
+      const value = await fn(ctx);
+      let version = locked[0].version;
+      if (ops.length) {
+        version += 1;
+        // Insert in chunks: a bulk update may emit hundreds of operations.
+        for (let i = 0; i < ops.length; i += 500) {
+          await tx.insert(syncOperation).values(
+            ops.slice(i, i + 500).map((op, j) => ({
+              workspaceId,
+              version,
+              seq: i + j,
+              entity: op.entity,
+              entityId: op.id,
+              action: op.action,
+              data: op.data === null || op.data === undefined ? null : (op.data as object),
+              teamId: op.teamId ?? null,
+              actorId,
+              clientId: client?.clientId ?? null,
+              mutationId: client?.mutationId ?? null,
+              createdAt: now,
+            })),
+          );
+        }
+        await tx.update(workspace).set({ version }).where(eq(workspace.id, workspaceId));
+      }
+      if (client && actorId) {
+        await tx
+          .insert(clientMutation)
+          .values({ clientId: client.clientId, userId: actorId, workspaceId, lastMutationId: client.mutationId, updatedAt: now })
+          .onConflictDoUpdate({
+            target: [clientMutation.clientId, clientMutation.userId],
+            set: { lastMutationId: sql`greatest(${clientMutation.lastMutationId}, ${client.mutationId})`, updatedAt: now },
+          });
+      }
+      return { value, version, changed: ops.length > 0 };
+    });
+  } catch (err) {
+    if (client && actorId && err instanceof AppError && PERMANENT.has(err.status)) {
+      await recordClientMutation(deps, workspaceId, actorId, client, now).catch(() => {});
     }
-    if (client && actorId) {
-      await tx
-        .insert(clientMutation)
-        .values({ clientId: client.clientId, userId: actorId, workspaceId, lastMutationId: client.mutationId, updatedAt: now })
-        .onConflictDoUpdate({
-          target: [clientMutation.clientId, clientMutation.userId],
-          set: { lastMutationId: sql`greatest(${clientMutation.lastMutationId}, ${client.mutationId})`, updatedAt: now },
-        });
-    }
-    return { value, version, changed: ops.length > 0 };
-  });
+    throw err;
+  }
+  const { value, version, changed } = run;
   await deps.database.flush();
+  if (changed) reportCommittedVersion(version);
   if (changed) await deps.bus.publish({ workspaceId, version });
   for (const f of after) {
     try {
@@ -146,4 +179,15 @@ export async function runMutation<T>(
     }
   }
   return { value, version };
+}
+
+/** Advances a client's last applied mutation id outside a mutation (after a permanent rejection). */
+async function recordClientMutation(deps: MutationDeps, workspaceId: string, userId: string, client: ClientMutationRef, now: Date) {
+  await deps.database.db
+    .insert(clientMutation)
+    .values({ clientId: client.clientId, userId, workspaceId, lastMutationId: client.mutationId, updatedAt: now })
+    .onConflictDoUpdate({
+      target: [clientMutation.clientId, clientMutation.userId],
+      set: { lastMutationId: sql`greatest(${clientMutation.lastMutationId}, ${client.mutationId})`, updatedAt: now },
+    });
 }

@@ -1,0 +1,181 @@
+/**
+ * The bootstrap snapshot: everything a user may read in a workspace, streamed as NDJSON so a
+ * workspace of 100k issues never sits in memory (after Linear's `/sync/bootstrap`, see
+ * reference/sync-design.md §1 and §10).
+ *
+ * Lines, in order:
+ * 1. header `{version, protocol, workspaceId, userId, includeArchived, lastMutationId?}`;
+ * 2. `{entity, data}` for the workspace, its members (public profiles), the readable teams,
+ *    their memberships, workflow states, labels, then issues (non-archived unless asked), each
+ *    presented exactly as REST and the op log present it;
+ * 3. trailer `{complete: true, counts}` (lines per entity). A response without the trailer is
+ *    incomplete and must be discarded.
+ *
+ * Consistency: on PostgreSQL every line comes from one REPEATABLE READ, read-only transaction, so
+ * the data is exactly the state at `version`. PGlite serves one caller at a time and a
+ * transaction held for the length of a download would stall every other request, so there the
+ * version is read first and the rows in short statements after it: each row is then at
+ * `version` or later, and because every operation carries a full post-image, applying the
+ * operations after `version` (which every client does next) yields exactly the state they end
+ * at. Either way the client resumes from the header's `version`.
+ */
+import { and, asc, eq, gt, inArray, isNull, or } from 'drizzle-orm';
+import { clientMutation, issue, issueLabel, label, member, teamMember, user, workflowState, workspace, type Database, type Executor } from '@exponential/db';
+import { presentIssue } from '../modules/issues/issues.presenter.ts';
+import { presentLabel } from '../modules/labels/labels.presenter.ts';
+import { presentMemberOp } from '../modules/members/members.presenter.ts';
+import { presentState, presentTeam } from '../modules/teams/teams.presenter.ts';
+import { readableTeams } from '../modules/teams/teams.repository.ts';
+import { presentWorkspace } from '../modules/workspaces/workspaces.service.ts';
+import { headVersion } from './oplog.ts';
+import { SYNC_PROTOCOL } from './protocol.ts';
+import type { SyncScope } from './scope.ts';
+
+/** Entities a bootstrap contains, in the order they are sent. */
+export const BOOTSTRAP_ENTITIES = ['workspace', 'member', 'team', 'teamMember', 'workflowState', 'label', 'issue'] as const;
+
+/** Options of {@link streamBootstrap}. */
+export interface BootstrapOptions {
+  /** Include archived issues too. */
+  includeArchived: boolean;
+  /** A sync client id: its last applied mutation id is reported in the header. */
+  clientId?: string;
+  /** Issues per database page. */
+  pageSize?: number;
+}
+
+/** Where lines go; `write` resolves once the consumer can take more (back-pressure). */
+export interface LineSink {
+  write(chunk: string): Promise<void>;
+}
+
+/**
+ * Streams the bootstrap of `scope`'s user to `sink`.
+ * @throws Error when the sink fails (the client went away); nothing is written after that
+ */
+export async function streamBootstrap(database: Database, scope: SyncScope, opts: BootstrapOptions, sink: LineSink): Promise<void> {
+  if (database.kind === 'postgres') {
+    await database.db.transaction(async (tx) => writeSnapshot(tx, scope, opts, sink), {
+      isolationLevel: 'repeatable read',
+      accessMode: 'read only',
+    });
+  } else {
+    await writeSnapshot(database.db, scope, opts, sink);
+  }
+}
+
+/** Buffers lines into chunks of about 64 KB before handing them to the sink. */
+class LineWriter {
+  private buf = '';
+  readonly counts: Record<string, number> = {};
+  constructor(private readonly sink: LineSink) {}
+
+  async line(obj: unknown): Promise<void> {
+    this.buf += `${JSON.stringify(obj)}\n`;
+    if (this.buf.length >= 64 * 1024) await this.flush();
+  }
+
+  async entity(entity: string, data: unknown): Promise<void> {
+    this.counts[entity] = (this.counts[entity] ?? 0) + 1;
+    await this.line({ entity, data });
+  }
+
+  async flush(): Promise<void> {
+    if (!this.buf) return;
+    const chunk = this.buf;
+    this.buf = '';
+    await this.sink.write(chunk);
+  }
+}
+
+async function writeSnapshot(ex: Executor, scope: SyncScope, opts: BootstrapOptions, sink: LineSink): Promise<void> {
+  const { workspaceId, userId } = scope;
+  // First statement: under REPEATABLE READ it fixes the snapshot, and the version belongs to it.
+  const version = await headVersion(ex, workspaceId);
+  if (version === null) throw new Error('workspace vanished');
+  const out = new LineWriter(sink);
+  let lastMutationId: number | undefined;
+  if (opts.clientId) {
+    const [cm] = await ex
+      .select({ last: clientMutation.lastMutationId })
+      .from(clientMutation)
+      .where(and(eq(clientMutation.clientId, opts.clientId), eq(clientMutation.userId, userId)));
+    lastMutationId = cm?.last ?? 0;
+  }
+  await out.line({
+    version,
+    protocol: SYNC_PROTOCOL,
+    workspaceId,
+    userId,
+    includeArchived: opts.includeArchived,
+    ...(lastMutationId !== undefined ? { lastMutationId } : {}),
+  });
+
+  const [w] = await ex.select().from(workspace).where(eq(workspace.id, workspaceId));
+  if (w) await out.entity('workspace', presentWorkspace(w));
+
+  const members = await ex
+    .select({ m: member, u: { name: user.name, email: user.email, avatarUrl: user.avatarUrl } })
+    .from(member)
+    .innerJoin(user, eq(user.id, member.userId))
+    .where(eq(member.workspaceId, workspaceId))
+    .orderBy(asc(member.id));
+  for (const r of members) await out.entity('member', presentMemberOp(r.m, r.u));
+
+  const teams = (await readableTeams(ex, { userId, workspaceId, role: scope.role })).sort((a, b) => (a.id < b.id ? -1 : 1));
+  const teamIds = teams.map((t) => t.id);
+  for (const t of teams) await out.entity('team', presentTeam(t));
+
+  if (teamIds.length) {
+    const tms = await ex
+      .select({ teamId: teamMember.teamId, userId: teamMember.userId })
+      .from(teamMember)
+      .where(and(eq(teamMember.workspaceId, workspaceId), inArray(teamMember.teamId, teamIds)))
+      .orderBy(asc(teamMember.teamId), asc(teamMember.userId));
+    for (const tm of tms) await out.entity('teamMember', tm);
+
+    const states = await ex
+      .select()
+      .from(workflowState)
+      .where(and(eq(workflowState.workspaceId, workspaceId), inArray(workflowState.teamId, teamIds)))
+      .orderBy(asc(workflowState.teamId), asc(workflowState.position), asc(workflowState.id));
+    for (const s of states) await out.entity('workflowState', presentState(s));
+  }
+
+  const labels = await ex
+    .select()
+    .from(label)
+    .where(and(eq(label.workspaceId, workspaceId), teamIds.length ? or(isNull(label.teamId), inArray(label.teamId, teamIds)) : isNull(label.teamId)))
+    .orderBy(asc(label.id));
+  for (const l of labels) await out.entity('label', presentLabel(l));
+
+  // Issues team by team, in pages along the (team_id, number) unique index.
+  const pageSize = opts.pageSize ?? 1000;
+  for (const t of teams) {
+    let after = 0;
+    for (;;) {
+      const rows = await ex
+        .select()
+        .from(issue)
+        .where(and(eq(issue.teamId, t.id), gt(issue.number, after), opts.includeArchived ? undefined : isNull(issue.archivedAt)))
+        .orderBy(asc(issue.number))
+        .limit(pageSize);
+      if (!rows.length) break;
+      const labelRows = await ex
+        .select({ issueId: issueLabel.issueId, labelId: issueLabel.labelId })
+        .from(issueLabel)
+        .where(inArray(issueLabel.issueId, rows.map((r) => r.id)));
+      const byIssue = new Map<string, string[]>();
+      for (const l of labelRows) {
+        const list = byIssue.get(l.issueId);
+        if (list) list.push(l.labelId);
+        else byIssue.set(l.issueId, [l.labelId]);
+      }
+      for (const r of rows) await out.entity('issue', presentIssue(r, t.key, (byIssue.get(r.id) ?? []).sort()));
+      after = (rows[rows.length - 1] as (typeof rows)[number]).number;
+      if (rows.length < pageSize) break;
+    }
+  }
+  await out.line({ complete: true, counts: out.counts });
+  await out.flush();
+}

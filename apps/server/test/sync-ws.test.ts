@@ -1,0 +1,198 @@
+/**
+ * The WebSocket gateway: authentication (token in hello, cookie with an allowed Origin, never a
+ * token in the URL), catch-up from a version, live batches, resets, permissions that follow team
+ * membership, several tabs, and the slow-consumer bound.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gatewayLimits } from '../src/sync/gateway.ts';
+import { createToken, joinAs } from './access-fixtures.ts';
+import { api, createTestApp, createWorkspace, signIn, type SignedIn, type TestApp } from './helpers.ts';
+import { bootstrap, connect, type Frame, listen, openSocket, type TestSocket } from './sync-helpers.ts';
+
+let t: TestApp;
+let base: string;
+let alice: SignedIn;
+let bob: SignedIn;
+let bobToken: string;
+let sec: string;
+const sockets: TestSocket[] = [];
+
+beforeAll(async () => {
+  t = await createTestApp();
+  base = await listen(t);
+  alice = await signIn(t, 'alice@example.com');
+  await createWorkspace(t, alice, 'Acme', 'ENG');
+  bob = await joinAs(t, alice, 'bob@example.com', 'member');
+  bobToken = await createToken(t, bob, { scopes: ['read'] });
+  const s = await api(t.app, 'POST', '/api/v1/teams', { as: alice, body: { name: 'Security', key: 'SEC', isPrivate: true } });
+  sec = s.body.id;
+});
+afterAll(async () => {
+  for (const s of sockets) s.ws.terminate();
+  await t?.close();
+});
+
+function track(s: TestSocket): TestSocket {
+  sockets.push(s);
+  return s;
+}
+
+async function head(): Promise<number> {
+  return (await bootstrap(t, alice)).header.version as number;
+}
+
+/** Every `ops` frame from index `from` on, checked to chain (each fromVersion = previous toVersion). */
+function chained(frames: Frame[], start: number): Frame[] {
+  const batches = frames.filter((f) => f.type === 'ops');
+  let v = start;
+  for (const b of batches) {
+    expect(b.fromVersion).toBe(v);
+    expect(b.toVersion).toBeGreaterThan(v);
+    v = b.toVersion;
+  }
+  return batches;
+}
+
+describe('connecting', () => {
+  it('refuses a token in the URL (401) and a cookie from a foreign Origin (403) before upgrading', async () => {
+    const inUrl = openSocket(base, { query: `?access_token=${bobToken}` });
+    await expect(inUrl.opened).rejects.toMatchObject({ status: 401 });
+    const foreign = openSocket(base, { cookie: bob.cookie, origin: 'https://evil.example' });
+    await expect(foreign.opened).rejects.toMatchObject({ status: 403 });
+  });
+
+  it('closes 4002 with error unauthenticated without credentials or with a bad token', async () => {
+    const none = track(await connect(base, { baseVersion: 0 }));
+    expect(none.frames[0]).toMatchObject({ type: 'error', code: 'unauthenticated', retry: 'reauth' });
+    expect((await none.closed).code).toBe(4002);
+    const bad = track(await connect(base, { baseVersion: 0, token: 'pat_nonsense' }));
+    expect(bad.frames[0]).toMatchObject({ type: 'error', code: 'unauthenticated' });
+    expect((await bad.closed).code).toBe(4002);
+  });
+
+  it('closes 4004 when the first frame is not hello', async () => {
+    const s = track(openSocket(base));
+    await s.opened;
+    s.send({ type: 'subscribe' });
+    expect((await s.closed).code).toBe(4004);
+    expect(s.frames[0]).toMatchObject({ type: 'error', code: 'bad_frame' });
+  });
+
+  it('accepts a session cookie with the app’s Origin', async () => {
+    const s = track(await connect(base, { cookie: alice.cookie, baseVersion: await head() }));
+    expect(s.frames[0]).toMatchObject({ type: 'welcome', protocol: 1, userId: alice.userId });
+    await s.next((f) => f.type === 'caughtUp');
+    s.close();
+  });
+
+  it('resets a client ahead of the head with too_far_behind', async () => {
+    const s = track(await connect(base, { token: bobToken, baseVersion: (await head()) + 5 }));
+    expect(s.frames[0]).toMatchObject({ type: 'reset', reason: 'too_far_behind' });
+    expect((await s.closed).code).toBe(4001);
+  });
+});
+
+describe('streaming', () => {
+  it('catches up from version 0 page by page (no cap) and then says caughtUp at the head', async () => {
+    const saved = gatewayLimits.pageOps;
+    gatewayLimits.pageOps = 3;
+    try {
+      for (let i = 0; i < 4; i++) await api(t.app, 'POST', '/api/v1/issues', { as: alice, body: { teamId: 'ENG', title: `Backlog ${i}` } });
+      const h = await head();
+      const s = track(await connect(base, { token: bobToken, baseVersion: 0 }));
+      expect(s.frames[0]).toMatchObject({ type: 'welcome', headVersion: h, teamIds: [expect.any(String)] });
+      const done = await s.next((f) => f.type === 'caughtUp');
+      expect(done.version).toBe(h);
+      const batches = chained(s.frames, 0);
+      expect(batches.length).toBeGreaterThan(3);
+      expect(batches[batches.length - 1]!.toVersion).toBe(h);
+      const ops = batches.flatMap((b) => b.ops);
+      expect(ops.filter((o) => o.entity === 'issue').map((o) => o.data.title)).toEqual(['Backlog 0', 'Backlog 1', 'Backlog 2', 'Backlog 3']);
+      s.close();
+    } finally {
+      gatewayLimits.pageOps = saved;
+    }
+  });
+
+  it('streams new versions live, in order, to every tab of a user, without private-team operations', async () => {
+    const h = await head();
+    const tab1 = track(await connect(base, { token: bobToken, baseVersion: h, clientId: 'tab-1' }));
+    const tab2 = track(await connect(base, { cookie: bob.cookie, baseVersion: h, clientId: 'tab-2' }));
+    await tab1.next((f) => f.type === 'caughtUp');
+    await tab2.next((f) => f.type === 'caughtUp');
+    const a = await api(t.app, 'POST', '/api/v1/issues', { as: alice, body: { teamId: 'ENG', title: 'Live one' } });
+    const hidden = await api(t.app, 'POST', '/api/v1/issues', { as: alice, body: { teamId: 'SEC', title: 'Hidden' } });
+    const b = await api(t.app, 'PATCH', `/api/v1/issues/${a.body.id}`, { as: alice, body: { title: 'Live one, edited' } });
+    expect(b.status).toBe(200);
+    const last = Number(b.headers['x-sync-version']);
+    for (const tab of [tab1, tab2]) {
+      await tab.next((f) => f.type === 'ops' && f.toVersion === last);
+      const batches = chained(tab.frames, h);
+      const ops = batches.flatMap((x) => x.ops);
+      expect(ops.filter((o) => o.entity === 'issue').map((o) => [o.action, o.data.title])).toEqual([
+        ['insert', 'Live one'],
+        ['update', 'Live one, edited'],
+      ]);
+      expect(JSON.stringify(ops)).not.toContain(hidden.body.id);
+      expect(JSON.stringify(ops)).not.toContain('Hidden');
+    }
+    tab1.close();
+    tab2.close();
+  });
+
+  it('follows team membership: added → scopeChange added; removed → scopeChange removed and no more of its operations', async () => {
+    const h = await head();
+    const s = track(await connect(base, { token: bobToken, baseVersion: h }));
+    await s.next((f) => f.type === 'caughtUp');
+    expect((await api(t.app, 'POST', `/api/v1/teams/${sec}/members`, { as: alice, body: { userId: bob.userId } })).status).toBe(204);
+    const added = await s.next((f) => f.type === 'scopeChange');
+    expect(added).toMatchObject({ added: [sec], removed: [] });
+    const visible = await api(t.app, 'POST', '/api/v1/issues', { as: alice, body: { teamId: 'SEC', title: 'Now visible' } });
+    await s.next((f) => f.type === 'ops' && f.ops.some((o: any) => o.id === visible.body.id));
+
+    expect((await api(t.app, 'DELETE', `/api/v1/teams/${sec}/members/${bob.userId}`, { as: alice })).status).toBe(204);
+    const removed = await s.next((f) => f.type === 'scopeChange' && f.removed.length > 0);
+    expect(removed).toMatchObject({ added: [], removed: [sec] });
+    const mark = s.frames.length;
+    const after = await api(t.app, 'POST', '/api/v1/issues', { as: alice, body: { teamId: 'SEC', title: 'Secret again' } });
+    const pub = await api(t.app, 'POST', '/api/v1/issues', { as: alice, body: { teamId: 'ENG', title: 'Public again' } });
+    await s.next((f) => f.type === 'ops' && f.ops.some((o: any) => o.id === pub.body.id), 5000, mark);
+    expect(JSON.stringify(s.frames.slice(mark))).not.toContain(after.body.id);
+    expect(JSON.stringify(s.frames.slice(mark))).not.toContain('Secret again');
+    chained(s.frames, h);
+    s.close();
+  });
+
+  it('closes a member removed from the workspace with error forbidden', async () => {
+    const carol = await joinAs(t, alice, 'carol@example.com', 'member');
+    const token = await createToken(t, carol, { scopes: ['read'] });
+    const s = track(await connect(base, { token, baseVersion: await head() }));
+    await s.next((f) => f.type === 'caughtUp');
+    expect((await api(t.app, 'DELETE', `/api/v1/members/${carol.userId}`, { as: alice })).status).toBeLessThan(300);
+    const closed = await s.closed;
+    expect(s.frames.some((f) => f.type === 'error' && (f.code === 'forbidden' || f.code === 'unauthenticated'))).toBe(true);
+    expect([4002, 4003]).toContain(closed.code);
+  });
+
+  it('resets a slow consumer whose queue passes the bound, and closes it', async () => {
+    const saved = { ...gatewayLimits };
+    gatewayLimits.maxQueuedBytes = 64 * 1024;
+    gatewayLimits.drainTimeoutMs = 500;
+    try {
+      const s = track(await connect(base, { token: bobToken, baseVersion: await head() }));
+      await s.next((f) => f.type === 'caughtUp');
+      // Stop reading: the kernel buffers fill, then the server's queue grows.
+      (s.ws as any)._socket.pause();
+      const big = 'x'.repeat(90_000);
+      for (let i = 0; i < 60; i++) {
+        await api(t.app, 'POST', '/api/v1/issues', { as: alice, body: { teamId: 'ENG', title: `Big ${i}`, description: big } });
+      }
+      (s.ws as any)._socket.resume();
+      const reset = await s.next((f) => f.type === 'reset', 10_000);
+      expect(reset.reason).toBe('slow_consumer');
+      expect((await s.closed).code).toBe(4008);
+    } finally {
+      Object.assign(gatewayLimits, saved);
+    }
+  });
+});
