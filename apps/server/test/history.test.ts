@@ -83,3 +83,22 @@ describe('GET /api/v1/issues/:issueId/history', () => {
     expect(seen[1]!.actor).toEqual({ id: a.owner.userId, name: expect.any(String) });
   });
 });
+
+describe('OpenAPI', () => {
+  it('documents the collaboration operations with their schemas', async () => {
+    const res = await api(t.app, 'GET', '/api/v1/openapi.json');
+    expect(res.status).toBe(200);
+    const doc = res.body as { paths: Record<string, Record<string, { operationId: string }>>; components: { schemas: Record<string, unknown> } };
+    const ops = Object.values(doc.paths).flatMap((p) => Object.values(p).map((o) => o.operationId));
+    for (const id of [
+      'listComments', 'createComment', 'updateComment', 'deleteComment',
+      'listIssueRelations', 'createIssueRelation', 'deleteIssueRelation',
+      'listIssueReactions', 'addIssueReaction', 'addCommentReaction', 'deleteReaction',
+      'getIssueSubscription', 'subscribeToIssue', 'unsubscribeFromIssue', 'listIssueSubscribers',
+      'listIssueHistory',
+    ]) expect(ops).toContain(id);
+    for (const name of ['Comment', 'IssueRelation', 'Reaction', 'IssueSubscriptionState', 'IssueSubscriber', 'IssueHistoryEvent']) {
+      expect(doc.components.schemas[name], name).toBeDefined();
+    }
+  });
+});

@@ -118,6 +118,10 @@ describe('POST /api/v1/comments/:commentId/reactions', () => {
     expect(r1.status).toBe(201);
     expect(r1.body).toMatchObject({ commentId: c.body.id, issueId: null, emoji: ':shipit:' });
     expect((await reactComment(a.owner, c.body.id, { emoji: ':shipit:' })).status).toBe(200);
+    // The comment's post-image in the op log follows its reactions.
+    const commentOps = await opsFor(t, a.wsId, 'comment', c.body.id);
+    expect(commentOps.map((o) => o.action)).toEqual(['insert', 'update']);
+    expect((commentOps[1]!.data as { reactions: unknown }).reactions).toEqual([{ emoji: ':shipit:', count: 1, userIds: [a.owner.userId] }]);
     // The same emoji on the issue is a different target.
     expect((await reactIssue(a.owner, i.id, { emoji: ':shipit:' })).status).toBe(201);
     const comments = await api(t.app, 'GET', `/api/v1/issues/${i.id}/comments`, { as: bob });
@@ -150,12 +154,16 @@ describe('DELETE /api/v1/reactions/:reactionId', () => {
     expect(back.body.id).not.toBe(mine.body.id);
   });
 
-  it('deleting a comment removes its reactions and emits their deletes', async () => {
+  it('comment reactions refresh the comment image; deleting a comment removes its reactions and emits their deletes', async () => {
     const i = await insertIssue(t, a);
     const c = await api(t.app, 'POST', `/api/v1/issues/${i.id}/comments`, { as: bob, body: { body: '<p>bye</p>' } });
     const r = await reactComment(a.owner, c.body.id, { emoji: '👋' });
+    expect((await api(t.app, 'DELETE', `/api/v1/reactions/${r.body.id}`, { as: a.owner })).status).toBe(204);
+    const images = await opsFor(t, a.wsId, 'comment', c.body.id);
+    expect(images.map((o) => (o.data as { reactions: unknown[] }).reactions.length)).toEqual([0, 1, 0]);
+    const r2 = await reactComment(a.owner, c.body.id, { emoji: '👋' });
     expect((await api(t.app, 'DELETE', `/api/v1/comments/${c.body.id}`, { as: bob })).status).toBe(204);
-    expect(await t.database.db.select().from(reaction).where(eq(reaction.id, r.body.id))).toHaveLength(0);
-    expect((await opsFor(t, a.wsId, 'reaction', r.body.id)).map((o) => o.action)).toEqual(['insert', 'delete']);
+    expect(await t.database.db.select().from(reaction).where(eq(reaction.id, r2.body.id))).toHaveLength(0);
+    expect((await opsFor(t, a.wsId, 'reaction', r2.body.id)).map((o) => o.action)).toEqual(['insert', 'delete']);
   });
 });

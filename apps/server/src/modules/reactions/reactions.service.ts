@@ -3,14 +3,16 @@
  * that exists returns it (the call is idempotent); only its author removes a reaction.
  * Uniqueness holds because `runMutation` serializes every write of a workspace (it locks the
  * workspace's version row first), so the check and the insert cannot interleave.
+ * A comment's post-image lists its reactions, so a change to them also emits the comment's
+ * `update` (with the new summary), keeping the op log's comment images current.
  */
 import { and, eq, isNull } from 'drizzle-orm';
-import { reaction } from '@exponential/db';
+import { comment, reaction } from '@exponential/db';
 import type { ModuleDeps } from '../../app.ts';
 import { conflict, forbidden, invalid, notFound } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { type MutationContext, runMutation } from '../../sync/mutation.ts';
-import { getReadableComment } from '../comments/comments.repository.ts';
+import { getReadableComment, presentCommentWithReactions } from '../comments/comments.repository.ts';
 import { getReadableIssue } from '../issues/issues.repository.ts';
 import type { TeamViewer } from '../teams/teams.repository.ts';
 import { presentReaction } from './reactions.presenter.ts';
@@ -34,6 +36,12 @@ export interface AddedReaction {
 /** Creates the reactions service. */
 export function createReactionService(deps: ModuleDeps) {
   const db = deps.database.db;
+
+  /** Emits the comment's current post-image (its reactions changed). */
+  async function emitCommentImage(ctx: MutationContext, commentId: string, teamId: string) {
+    const [row] = await ctx.tx.select().from(comment).where(eq(comment.id, commentId));
+    if (row) ctx.emit({ entity: 'comment', id: row.id, action: 'update', data: await presentCommentWithReactions(ctx.tx, row), teamId });
+  }
 
   /** Returns the viewer's existing reaction on the target, or inserts and emits a new one. */
   async function add(
@@ -69,6 +77,7 @@ export function createReactionService(deps: ModuleDeps) {
     if (!row) throw conflict('A reaction with this id already exists', 'id_taken', '/body/id');
     const presented = presentReaction(row);
     ctx.emit({ entity: 'reaction', id: row.id, action: 'insert', data: presented, teamId: target.teamId });
+    if (target.commentId) await emitCommentImage(ctx, target.commentId, target.teamId);
     return { created: true, reaction: presented };
   }
 
@@ -113,6 +122,7 @@ export function createReactionService(deps: ModuleDeps) {
         if (r.userId !== viewer.userId) throw forbidden('You can only remove your own reactions');
         await ctx.tx.delete(reaction).where(eq(reaction.id, r.id));
         ctx.emit({ entity: 'reaction', id: r.id, action: 'delete', data: null, teamId });
+        if (r.commentId) await emitCommentImage(ctx, r.commentId, teamId);
       });
     },
 
