@@ -25,9 +25,9 @@ const SYSTEMS: Array<[RegExp, string]> = [
   [/\biPad\b/, 'iPad'],
   [/\bAndroid\b/, 'Android'],
   [/\bCrOS\b/, 'ChromeOS'],
-  [/\bMac OS X\b|\bMacintosh\b/, 'macOS'],
-  [/\bWindows\b/, 'Windows'],
-  [/\bLinux\b/, 'Linux'],
+  [/\bMac OS X\b|\bMacintosh\b|\bdarwin\b/i, 'macOS'],
+  [/\bWindows\b|\bwin32\b/i, 'Windows'],
+  [/\bLinux\b/i, 'Linux'],
 ];
 
 /**
