@@ -15,10 +15,10 @@ import { personalAccessToken } from '@exponential/db';
 import type { Config } from '../../config.ts';
 import { createCursorCodec } from '../../lib/cursor.ts';
 import { randomToken, sha256 } from '../../lib/crypto.ts';
-import { AppError, badRequest, notFound } from '../../lib/errors.ts';
+import { AppError, badRequest, forbidden, notFound } from '../../lib/errors.ts';
 import { isUuid, newId } from '../../lib/ids.ts';
 import { authorize, type Role } from '../../lib/policy.ts';
-import { effectiveScopes, type Scope } from '../../plugins/auth.ts';
+import type { Actor, Scope } from '../../plugins/auth.ts';
 import type { MutationDeps } from '../../sync/mutation.ts';
 import { runMutation } from '../../sync/mutation.ts';
 import { recordAudit, type requestOrigin } from '../../lib/audit.ts';
@@ -40,7 +40,8 @@ export interface TokenActor {
   userId: string;
   workspaceId: string;
   role: Role;
-  via: 'session' | 'pat';
+  /** How the caller signed in; only browser sessions and personal access tokens may create tokens. */
+  via: Actor['via'];
   /** Scopes the caller holds (a session holds all). */
   scopes: Scope[];
 }
@@ -55,7 +56,8 @@ export function normalizeScopes(requested: string[]): Scope[] {
       throw badRequest('invalid_scope', `Unknown scope "${s}": use "read" or "write"`, `/body/scopes/${i}`);
     }
   });
-  return effectiveScopes(requested);
+  // `write` implies `read`; stored expanded so the row says exactly what the token may do.
+  return requested.includes('write') ? ['read', 'write'] : ['read'];
 }
 
 /**
@@ -104,6 +106,10 @@ export function createTokenService(deps: MutationDeps & { config: Config }) {
      */
     async create(actor: TokenActor, input: { name: string; scopes?: string[]; expiresInDays?: number | null }, meta: RequestOrigin) {
       authorize(actor, 'token.manage');
+      // A credential delegated to an application must not mint a longer-lived one for itself.
+      if (actor.via !== 'session' && actor.via !== 'pat') {
+        throw forbidden('Personal access tokens can only be created from a browser session or another personal access token', 'token_creation_forbidden');
+      }
       const scopes = normalizeScopes(input.scopes ?? []);
       assertScopesWithin(scopes, actor.scopes);
       const value = randomToken('pat_');
