@@ -6,6 +6,8 @@ import type { App, ModuleDeps } from '../app.ts';
 import { auditRoutes } from './audit/audit.routes.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { oidcRoutes } from './auth/oidc.routes.ts';
+import { oauthAppRoutes } from './oauth/oauth.apps.routes.ts';
+import { oauthRoutes } from './oauth/oauth.routes.ts';
 import { authPolicyRoutes } from './auth/auth-policy.routes.ts';
 import { commentRoutes } from './comments/comments.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
@@ -31,6 +33,8 @@ export async function registerModules(app: App, deps: ModuleDeps): Promise<void>
   await auditRoutes(app, deps);
   await oidcRoutes(app, deps);
   await authPolicyRoutes(app, deps);
+  await oauthRoutes(app, deps);
+  await oauthAppRoutes(app, deps);
   await teamRoutes(app, deps);
   await workspaceRoutes(app, deps);
   await issueRoutes(app, deps);

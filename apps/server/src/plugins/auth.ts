@@ -14,7 +14,7 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { member, personalAccessToken, session, user, workspace, type Db } from '@exponential/db';
+import { member, oauthToken, personalAccessToken, session, user, workspace, type Db } from '@exponential/db';
 import type { Config } from '../config.ts';
 import { sha256 } from '../lib/crypto.ts';
 import { AppError, forbidden, notFound, unauthenticated } from '../lib/errors.ts';
@@ -24,8 +24,8 @@ import type { Clock } from '../lib/clock.ts';
 
 /** How a route is reached. */
 export type AuthMode = 'public' | 'user' | 'workspace' | 'session';
-/** Token scopes known to the API. */
-export type Scope = 'read' | 'write';
+/** Token scopes known to the API: `admin` guards workspace administration routes. */
+export type Scope = 'read' | 'write' | 'admin';
 
 /** Auth declaration on a route's `config`. */
 export interface RouteAuthConfig {
@@ -42,7 +42,10 @@ export interface Actor {
   /** The workspace the request acts in (null for a session without memberships). */
   workspaceId: string | null;
   role: Role | null;
-  via: 'session' | 'pat';
+  via: 'session' | 'pat' | 'oauth';
+  /** Narrow OAuth grants (`issues:create`, `comments:create`) allowing single operations. */
+  grants?: string[];
+  oauthTokenId?: string;
   /** Effective token scopes; sessions hold every scope. */
   scopes: Scope[];
   sessionId?: string;
@@ -102,9 +105,30 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Scopes a token holds, expanded: `write` implies `read`; an empty list means read-only. */
 export function effectiveScopes(scopes: string[]): Scope[] {
   const out = new Set<Scope>(['read']);
-  if (scopes.includes('write')) out.add('write');
+  if (scopes.includes('write')) {
+    out.add('write');
+    out.add('admin');
+  }
   return [...out];
 }
+
+/**
+ * Scopes an OAuth access token holds: `read`; `write` (implies read); `admin` (workspace
+ * administration, implies read); narrow grants stay separate (see {@link OAUTH_GRANT_ROUTES}).
+ */
+export function oauthScopes(scopes: string[]): Scope[] {
+  const out = new Set<Scope>();
+  if (scopes.includes('read') || scopes.includes('write') || scopes.includes('admin')) out.add('read');
+  if (scopes.includes('write')) out.add('write');
+  if (scopes.includes('admin')) out.add('admin');
+  return [...out];
+}
+
+/** The single operations each narrow OAuth scope allows (`METHOD route-template`). */
+export const OAUTH_GRANT_ROUTES: Record<string, string[]> = {
+  'issues:create': ['POST /api/v1/issues'],
+  'comments:create': ['POST /api/v1/issues/:issueId/comments'],
+};
 
 const METHOD_NAMES: Record<string, string> = { magic_link: 'an e-mail link', google: 'Google', oidc: 'single sign-on' };
 
@@ -169,7 +193,37 @@ export default fp<AuthPluginOptions>(
       return false;
     };
 
+    async function resolveOAuthToken(raw: string): Promise<Actor> {
+      const now = clock.now();
+      const rows = await db
+        .select({ t: oauthToken, email: user.email, name: user.name, role: member.role })
+        .from(oauthToken)
+        .innerJoin(user, eq(user.id, oauthToken.userId))
+        .leftJoin(member, and(eq(member.userId, oauthToken.userId), eq(member.workspaceId, oauthToken.workspaceId)))
+        .where(eq(oauthToken.accessTokenHash, sha256(raw)))
+        .limit(1);
+      const r = rows[0];
+      if (!r || r.t.revokedAt || r.t.accessExpiresAt <= now || !r.role) {
+        throw unauthenticated('The token is invalid, expired or revoked', 'invalid_token');
+      }
+      if (!r.t.lastUsedAt || now.getTime() - r.t.lastUsedAt.getTime() > 60_000) {
+        await db.update(oauthToken).set({ lastUsedAt: now }).where(eq(oauthToken.id, r.t.id));
+      }
+      return {
+        userId: r.t.userId,
+        email: r.email,
+        name: r.name,
+        workspaceId: r.t.workspaceId,
+        role: r.role,
+        via: 'oauth',
+        scopes: oauthScopes(r.t.scopes),
+        grants: r.t.scopes.filter((s) => s in OAUTH_GRANT_ROUTES),
+        oauthTokenId: r.t.id,
+      };
+    }
+
     async function resolveToken(raw: string): Promise<Actor> {
+      if (raw.startsWith('oat_')) return resolveOAuthToken(raw);
       if (!raw.startsWith('pat_')) throw unauthenticated('Unknown token type', 'invalid_token');
       const now = clock.now();
       const rows = await db
@@ -305,7 +359,9 @@ export default fp<AuthPluginOptions>(
       }
       if (actor.via !== 'session') {
         const needed: Scope = cfg.scope ?? (SAFE.has(req.method) ? 'read' : 'write');
-        if (!actor.scopes.includes(needed)) throw insufficientScope(needed);
+        const op = `${req.method} ${req.routeOptions.url}`;
+        const granted = actor.grants?.some((g) => OAUTH_GRANT_ROUTES[g]?.includes(op));
+        if (!actor.scopes.includes(needed) && !granted) throw insufficientScope(needed);
       }
       if (mode === 'workspace' && !actor.workspaceId) {
         throw forbidden('Create or join a workspace first', 'no_workspace');
