@@ -3,7 +3,6 @@
  * owners and admins read the workspace log (newest first, cursor-paginated, filtered by action);
  * and the request log never contains a bearer token, a cookie or a magic-link token.
  */
-import { Writable } from 'node:stream';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvent, member } from '@exponential/db';
@@ -15,6 +14,7 @@ import { newId } from '../src/lib/ids.ts';
 import { createMailer } from '../src/lib/mailer.ts';
 import { createMemoryBus } from '../src/sync/bus.ts';
 import { APP_URL, api, createTestApp, createTestDatabase, createWorkspace, signIn, type SignedIn, type TestApp } from './helpers.ts';
+import { captureStream } from './security-fixtures.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -157,13 +157,7 @@ describe('GET /api/v1/audit-events', () => {
 
 describe('request log', () => {
   it('never contains a bearer token, a session cookie or a magic-link token', async () => {
-    const lines: string[] = [];
-    const stream = new Writable({
-      write(chunk, _enc, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    });
+    const captured = captureStream();
     const database = await createTestDatabase();
     const config = loadConfig({ NODE_ENV: 'test', EXPONENTIAL_APP_URL: APP_URL, LOG_LEVEL: 'info' });
     const app = await buildApp({
@@ -172,7 +166,7 @@ describe('request log', () => {
       bus: createMemoryBus(),
       mailer: createMailer({ from: 'test@localhost' }),
       clock: manualClock(new Date('2026-11-29T10:00:00.000Z')),
-      logger: { ...loggerOptions(config), stream },
+      logger: { ...loggerOptions(config), stream: captured.stream },
     });
     // A handler that logs the whole header object, as careless code might.
     app.get('/api/v1/test-log-headers', { config: { auth: 'public' }, schema: { hide: true } }, async (req) => {
@@ -192,8 +186,8 @@ describe('request log', () => {
         url: '/api/v1/test-log-headers',
         headers: { authorization: `Bearer ${bearer}`, cookie: `exponential_session=${cookieValue}` },
       });
-      const log = lines.join('');
-      expect(lines.length).toBeGreaterThan(6);
+      const log = captured.text();
+      expect(log.split('\n').filter(Boolean).length).toBeGreaterThan(6);
       expect(log).toContain('/auth/verify?token=[redacted]&x=1');
       expect(log).toContain('headers seen');
       expect(log).toContain('[redacted]');

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvent, session } from '@exponential/db';
 import { deviceLabel } from '../src/modules/sessions/device-label.ts';
 import { api, createTestApp, createWorkspace, signIn, uniqueAddress, type SignedIn, type TestApp } from './helpers.ts';
+import { insertToken } from './security-fixtures.ts';
 
 const FIREFOX_MAC = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14.5; rv:128.0) Gecko/20100101 Firefox/128.0';
 const SAFARI_IPHONE =
@@ -75,10 +76,8 @@ describe('GET /api/v1/sessions', () => {
   it('needs a signed-in browser session: 401 without one, 403 session_required with a token', async () => {
     expect((await api(t.app, 'GET', '/api/v1/sessions')).status).toBe(401);
     const owner = await signIn(t, 'token-owner@example.com');
-    await createWorkspace(t, owner, 'Token Co');
-    const created = await api(t.app, 'POST', '/api/v1/tokens', { as: owner, body: { name: 'ci', scopes: ['read', 'write'] } });
-    expect(created.status).toBe(201);
-    const asToken = { token: created.body.value as string };
+    const ws = await createWorkspace(t, owner, 'Token Co');
+    const asToken = { token: (await insertToken(t.database.db, { workspaceId: ws.workspace.id, userId: owner.userId })).token };
     for (const [method, url] of [
       ['GET', '/api/v1/sessions'],
       ['POST', '/api/v1/sessions/revoke-others'],
