@@ -2,8 +2,8 @@
  * Fixtures for the issues API tests: workspaces through the real API, extra members and labels
  * inserted directly (their own APIs are separate modules), and small request helpers.
  */
-import { and, count, eq, max } from 'drizzle-orm';
-import { issue, issueHistory, label, member, syncOperation, teamMember, workflowState, workspace } from '@exponential/db';
+import { and, count, eq, max, sum } from 'drizzle-orm';
+import { issue, issueHistory, label, member, syncOperation, team, teamMember, workflowState, workspace } from '@exponential/db';
 import { newId } from '../src/lib/ids.ts';
 import { api, createWorkspace, signIn, type SignedIn, type TestApp } from './helpers.ts';
 
@@ -67,17 +67,18 @@ export async function statesByName(t: TestApp, teamId: string): Promise<Record<s
 export async function createIssue(t: TestApp, who: Actor, body: Record<string, unknown>) {
   const res = await api(t.app, 'POST', '/api/v1/issues', { as: who, body });
   if (res.status !== 201) throw new Error(`create failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body as { id: string; identifier: string; number: number; sortOrder: string; teamId: string; stateId: string; [k: string]: unknown };
+  return res.body as { id: string; identifier: string; number: number; title: string; sortOrder: string; teamId: string; stateId: string; [k: string]: unknown };
 }
 
 /** Row counts and the latest change of a workspace, to prove that nothing was written. */
 export async function footprint(t: TestApp, wsId: string) {
   const db = t.database.db;
-  const [[issues], [history], [ops], [ws]] = await Promise.all([
+  const [[issues], [history], [ops], [ws], [numbers]] = await Promise.all([
     db.select({ n: count(), updated: max(issue.updatedAt) }).from(issue).where(eq(issue.workspaceId, wsId)),
     db.select({ n: count() }).from(issueHistory).where(eq(issueHistory.workspaceId, wsId)),
     db.select({ n: count() }).from(syncOperation).where(eq(syncOperation.workspaceId, wsId)),
     db.select({ version: workspace.version }).from(workspace).where(eq(workspace.id, wsId)),
+    db.select({ n: sum(team.issueCount) }).from(team).where(eq(team.workspaceId, wsId)),
   ]);
   return {
     issues: Number(issues?.n),
@@ -85,6 +86,7 @@ export async function footprint(t: TestApp, wsId: string) {
     history: Number(history?.n),
     ops: Number(ops?.n),
     version: ws?.version,
+    numbersHandedOut: Number(numbers?.n),
   };
 }
 

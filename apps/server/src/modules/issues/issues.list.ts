@@ -140,7 +140,8 @@ function decodeCursor(codec: CursorCodec, cursor: string, orderBy: IssueOrderNam
 
 /**
  * The list's query (the first `limit + 1` rows after the cursor), or null when it is empty by
- * construction. Exposed so tests can EXPLAIN exactly what runs.
+ * construction. Exposed so tests can EXPLAIN exactly what runs. Wrapped in an object because a
+ * Drizzle query is thenable: returned bare from an async function it would run.
  */
 export async function buildIssueListQuery(ex: Executor, viewer: TeamViewer, q: ListIssuesInput, codec: CursorCodec) {
   const orderBy: IssueOrderName = q.orderBy ?? 'createdAt';
@@ -150,13 +151,14 @@ export async function buildIssueListQuery(ex: Executor, viewer: TeamViewer, q: L
   const where = await conditions(ex, viewer, q);
   if (!where) return null;
   if (pos) where.push(spec.after(pos.key, pos.id));
-  return ex
+  const query = ex
     .select({ issue, teamKey: team.key, cursorKey: spec.key })
     .from(issue)
     .innerJoin(team, eq(team.id, issue.teamId))
     .where(and(...where))
     .orderBy(...spec.orderBy)
     .limit(limit + 1);
+  return { query };
 }
 
 /**
@@ -170,10 +172,10 @@ export async function listIssues(
   q: ListIssuesInput,
   codec: CursorCodec,
 ): Promise<{ data: PresentedIssue[]; nextCursor: string | null }> {
-  const query = await buildIssueListQuery(ex, viewer, q, codec);
-  if (!query) return { data: [], nextCursor: null };
+  const built = await buildIssueListQuery(ex, viewer, q, codec);
+  if (!built) return { data: [], nextCursor: null };
   const limit = q.limit ?? 50;
-  const rows = await query;
+  const rows = await built.query;
   const page = rows.slice(0, limit);
   const labels = new Map<string, string[]>();
   if (page.length) {

@@ -43,7 +43,7 @@ export interface LifecycleTimestamps {
  * A change between two states of the same category keeps every timestamp.
  */
 export function lifecycleTimestamps(from: Category | null, to: Category, prev: LifecycleTimestamps, now: Date): LifecycleTimestamps {
-  if (from === to) return { ...prev };
+  if (from === to) return { startedAt: prev.startedAt, completedAt: prev.completedAt, canceledAt: prev.canceledAt };
   const early = to === 'triage' || to === 'backlog' || to === 'unstarted';
   return {
     startedAt: early ? null : to === 'started' ? (prev.startedAt ?? now) : prev.startedAt,

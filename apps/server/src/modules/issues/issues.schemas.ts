@@ -5,7 +5,6 @@
  */
 import { type Static, Type } from 'typebox';
 import { Nullable, PageQuery, Text, Timestamp, Uuid } from '../../lib/schemas.ts';
-import { StateCategory } from '../teams/teams.schemas.ts';
 import { PRIORITIES } from './issues.presenter.ts';
 
 /** Longest issue title, in Unicode code points (also a CHECK on `issue.title`). */
@@ -19,8 +18,24 @@ export const BULK_MAX = 200;
 /** Longest search text accepted; anything longer than a title cannot match a title anyway. */
 export const SEARCH_MAX = 5000;
 
-/** Priority as the API names it: `none`, `urgent`, `high`, `medium`, `low`. */
-export const Priority = Type.Union(PRIORITIES.map((p) => Type.Literal(p)));
+/** Priority as the API names it: `none`, `urgent`, `high`, `medium`, `low` (the order of PRIORITIES). */
+export const Priority = Type.Union([
+  Type.Literal(PRIORITIES[0]),
+  Type.Literal(PRIORITIES[1]),
+  Type.Literal(PRIORITIES[2]),
+  Type.Literal(PRIORITIES[3]),
+  Type.Literal(PRIORITIES[4]),
+]);
+
+/** Workflow state categories (literals spelled out so the static type is the union, not `string`). */
+const Category = Type.Union([
+  Type.Literal('triage'),
+  Type.Literal('backlog'),
+  Type.Literal('unstarted'),
+  Type.Literal('started'),
+  Type.Literal('completed'),
+  Type.Literal('canceled'),
+]);
 
 /** An issue reference: its UUID or its identifier (`ENG-12`, key case-insensitive). */
 export const IssueRef = Type.String({ minLength: 1, maxLength: 36 });
@@ -127,14 +142,14 @@ export const BulkUpdateBody = Type.Object(
 export const MoveIssueBody = Type.Object(Position, { additionalProperties: false, minProperties: 1 });
 
 /** Orders of `GET /issues`. */
-export const IssueOrder = Type.Union(['createdAt', 'updatedAt', 'priority', 'manual'].map((o) => Type.Literal(o)));
+export const IssueOrder = Type.Union([Type.Literal('createdAt'), Type.Literal('updatedAt'), Type.Literal('priority'), Type.Literal('manual')]);
 
 /** Query of `GET /issues`. */
 export const ListIssuesQuery = Type.Object(
   {
     teamId: Type.Optional(Type.String({ minLength: 1, maxLength: 36 })),
     stateId: Type.Optional(Uuid),
-    stateCategory: Type.Optional(StateCategory),
+    stateCategory: Type.Optional(Category),
     assigneeId: Type.Optional(Type.Union([Uuid, Type.Literal('me'), Type.Literal('none')])),
     creatorId: Type.Optional(Type.Union([Uuid, Type.Literal('me')])),
     labelId: Type.Optional(Uuid),
@@ -160,4 +175,4 @@ export type IssuePatch = Static<typeof UpdateIssueBody> & { archived?: boolean }
 /** Parsed query of the list. */
 export type ListIssuesInput = Static<typeof ListIssuesQuery>;
 /** The list's order names. */
-export type IssueOrderName = 'createdAt' | 'updatedAt' | 'priority' | 'manual';
+export type IssueOrderName = Static<typeof IssueOrder>;
