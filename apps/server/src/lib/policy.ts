@@ -31,7 +31,9 @@ export type Ability =
   | 'issue.delete'
   | 'comment.create'
   | 'token.manage'
-  | 'audit.read';
+  | 'audit.read'
+  | 'workspace.import'
+  | 'workspace.export';
 
 const MANAGERS: ReadonlySet<Role> = new Set(['owner', 'admin']);
 const WORKERS: ReadonlySet<Role> = new Set(['owner', 'admin', 'member']);
@@ -58,6 +60,9 @@ export const abilityRoles: Record<Ability, ReadonlySet<Role>> = {
   'comment.create': ALL,
   'token.manage': ALL,
   'audit.read': MANAGERS,
+  // Imports create teams, states, labels and placeholder people; exports hold everything.
+  'workspace.import': MANAGERS,
+  'workspace.export': MANAGERS,
 };
 
 /** The part of an actor the policy needs. */

@@ -11,6 +11,8 @@ import { oauthRoutes } from './oauth/oauth.routes.ts';
 import { authPolicyRoutes } from './auth/auth-policy.routes.ts';
 import { commentRoutes } from './comments/comments.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
+import { importRoutes } from './imports/imports.routes.ts';
+import { exportRoutes } from './exports/exports.routes.ts';
 import { historyRoutes } from './history/history.routes.ts';
 import { issueRoutes } from './issues/issues.routes.ts';
 import { labelRoutes } from './labels/labels.routes.ts';
@@ -47,5 +49,7 @@ export async function registerModules(app: App, deps: ModuleDeps): Promise<void>
   await reactionRoutes(app, deps);
   await subscriptionRoutes(app, deps);
   await historyRoutes(app, deps);
+  await importRoutes(app, deps);
+  await exportRoutes(app, deps);
   await syncRoutes(app, deps);
 }

@@ -1,0 +1,226 @@
+/**
+ * Reading an uploaded CSV file into rows, with csv-parse (RFC 4180) doing the parsing.
+ *
+ * What is accepted: UTF-8 with or without a BOM (or Windows-1252 when asked for), CRLF or LF
+ * record ends (also mixed), quoted fields holding commas, quotes (`""`) and line breaks.
+ * What is refused, naming the row and column: bytes that are not UTF-8, a quote that is never
+ * closed, a quote inside an unquoted field (`OK"quote`), a carriage return inside an unquoted
+ * field, a header without rows, more than {@link CSV_MAX_ROWS} rows, a cell longer than
+ * {@link CSV_MAX_CELL} characters, and a NUL character. Row numbers are spreadsheet rows: the
+ * header is row 1 and the first record row 2, however many lines a record spans.
+ */
+import { CsvError, parse } from 'csv-parse/sync';
+import type { Problem } from './imports.model.ts';
+import { rejectFile } from './imports.errors.ts';
+
+/** Most data rows one CSV import takes (documented in docs/IMPORT.md). */
+export const CSV_MAX_ROWS = 50_000;
+/** Longest cell, in UTF-16 code units: the longest issue description. */
+export const CSV_MAX_CELL = 100_000;
+
+/** Text encodings a CSV may be declared in (`?encoding=`). */
+export type CsvEncoding = 'utf-8' | 'windows-1252';
+
+/** One data row. */
+export interface CsvRow {
+  cells: string[];
+  /** Spreadsheet row number (header = 1). */
+  row: number;
+}
+
+/** A parsed CSV file. */
+export interface CsvTable {
+  header: string[];
+  rows: CsvRow[];
+}
+
+/** `row 5, column 2 ("Summary")`: how problems name a CSV cell. */
+export function cellPath(row: number, columnIndex: number, header: string[]): string {
+  const name = header[columnIndex];
+  return `row ${row}, column ${columnIndex + 1}${name !== undefined ? ` ("${name}")` : ''}`;
+}
+
+/** A problem located at a CSV cell. */
+export function cellProblem(severity: Problem['severity'], row: number, columnIndex: number, header: string[], message: string): Problem {
+  return { severity, path: cellPath(row, columnIndex, header), message, row, column: header[columnIndex] ?? `#${columnIndex + 1}` };
+}
+
+type Parsed = { record: string[]; info: { records: number } };
+
+function parseText(text: string, onBadCr: (row: number, col: number) => void): Parsed[] {
+  return parse(text, {
+    bom: true,
+    relax_column_count: true,
+    record_delimiter: ['\r\n', '\n'],
+    info: true,
+    cast: (value: string, ctx: { quoting: boolean; records: number; index: number }) => {
+      if (!ctx.quoting && value.includes('\r')) onBadCr(ctx.records + 1, ctx.index);
+      return value;
+    },
+  }) as unknown as Parsed[];
+}
+
+/** Decodes bytes; on invalid UTF-8, finds the first cell holding a bad byte and refuses the file. */
+function decode(bytes: Uint8Array, encoding: CsvEncoding): string {
+  if (encoding === 'windows-1252') return new TextDecoder('windows-1252').decode(bytes);
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    const lossy = new TextDecoder('utf-8').decode(bytes);
+    let where = 'the file';
+    let row: number | undefined;
+    let column: string | undefined;
+    try {
+      const recs = parseText(lossy, () => {});
+      const header = recs[0]?.record ?? [];
+      outer: for (let r = 0; r < recs.length; r++) {
+        const cells = recs[r]!.record;
+        for (let c = 0; c < cells.length; c++) {
+          if (cells[c]!.includes('\uFFFD')) {
+            where = cellPath(r + 1, c, header);
+            row = r + 1;
+            column = header[c];
+            break outer;
+          }
+        }
+      }
+    } catch {
+      // The damaged text does not even parse; the byte position below still locates it.
+    }
+    const offset = firstInvalidUtf8(bytes);
+    const message = `is not valid UTF-8 (byte 0x${bytes[offset]?.toString(16).toUpperCase().padStart(2, '0')} at offset ${offset}); save the file as UTF-8, or send ?encoding=windows-1252 for a Latin-1/Windows-1252 file`;
+    throw rejectFile(400, 'invalid_encoding', `The file ${message}`, [{ severity: 'error', path: where, message, row, column }]);
+  }
+}
+
+/** Offset of the first byte that does not start or continue a valid UTF-8 sequence. */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  // In stream mode a prefix cut inside a sequence is not an error, so "the prefix decodes" is
+  // monotonic and a binary search finds the first bad byte.
+  let lo = 0;
+  let hi = bytes.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, mid + 1), { stream: true });
+      lo = mid + 1;
+    } catch {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
+/**
+ * Parses a CSV upload.
+ * @throws AppError 400 `invalid_encoding` | `malformed_csv`, 422 `invalid_csv` (limits, empty),
+ *   each naming the row and column at fault
+ */
+export function readCsv(bytes: Uint8Array, encoding: CsvEncoding = 'utf-8'): CsvTable {
+  const text = decode(bytes, encoding);
+  const badCr: Array<[number, number]> = [];
+  let recs: Parsed[];
+  try {
+    recs = parseText(text, (row, col) => badCr.push([row, col]));
+  } catch (err) {
+    if (err instanceof CsvError) {
+      const e = err as CsvError & { records?: number; index?: number; lines?: number };
+      const row = (e.records ?? 0) + 1;
+      const col = typeof e.index === 'number' ? e.index : 0;
+      const header = row > 1 ? firstRecord(text) : [];
+      const what = e.code === 'CSV_QUOTE_NOT_CLOSED'
+        ? `a quoted field starting on line ${e.lines ?? '?'} is never closed`
+        : e.code === 'INVALID_OPENING_QUOTE'
+          ? 'a double quote inside an unquoted field; quote the whole field and double the quote ("")'
+          : err.message;
+      throw rejectFile(400, 'malformed_csv', `Malformed CSV at ${cellPath(row, col, header)}: ${what}`, [cellProblem('error', row, col, header, what)]);
+    }
+    throw err;
+  }
+  if (!recs.length || recs[0]!.record.every((c) => c.trim() === '')) {
+    throw rejectFile(422, 'invalid_csv', 'The file is empty: it needs a header row and at least one row', [{ severity: 'error', path: 'row 1', message: 'no header row', row: 1 }]);
+  }
+  const header = recs[0]!.record.map((h) => h.trim());
+  const problems: Problem[] = [];
+  for (const [row, col] of badCr.slice(0, 20)) {
+    problems.push(cellProblem('error', row, col, header, 'a carriage return (CR) inside an unquoted field; quote the field or use CRLF/LF only between rows'));
+  }
+  if (recs.length === 1) problems.push({ severity: 'error', path: 'row 2', message: 'the file has a header but no rows', row: 2 });
+  if (recs.length - 1 > CSV_MAX_ROWS) {
+    problems.push({ severity: 'error', path: `row ${CSV_MAX_ROWS + 2}`, message: `more than ${CSV_MAX_ROWS.toLocaleString('en')} rows; split the file`, row: CSV_MAX_ROWS + 2 });
+  }
+  const rows: CsvRow[] = [];
+  for (let r = 1; r < recs.length && problems.length < 100; r++) {
+    const cells = recs[r]!.record;
+    for (let c = 0; c < cells.length; c++) {
+      const v = cells[c]!;
+      if (v.length > CSV_MAX_CELL) {
+        problems.push(cellProblem('error', r + 1, c, header, `the cell is ${v.length.toLocaleString('en')} characters long; the limit is ${CSV_MAX_CELL.toLocaleString('en')}`));
+      } else if (v.includes('\u0000')) {
+        problems.push(cellProblem('error', r + 1, c, header, 'contains a NUL character'));
+      }
+    }
+    if (cells.length > header.length && cells.slice(header.length).some((x) => x.trim() !== '')) {
+      problems.push(cellProblem('error', r + 1, header.length, header, `the row has ${cells.length} cells but the header names ${header.length} columns`));
+    }
+    rows.push({ cells, row: r + 1 });
+  }
+  if (problems.length) {
+    const first = problems[0]!;
+    throw rejectFile(problems.some((p) => p.message.includes('carriage return')) ? 400 : 422, 'invalid_csv', `The file cannot be imported: ${first.path}: ${first.message}`, problems);
+  }
+  return { header, rows };
+}
+
+function firstRecord(text: string): string[] {
+  try {
+    const nl = text.search(/\r?\n/);
+    return (parse(nl >= 0 ? text.slice(0, nl) : text, { bom: true }) as string[][])[0]?.map((h) => h.trim()) ?? [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Column lookup for a CSV whose columns may repeat (Jira spreads multi-value fields over repeated
+ * columns) and may be localised: each logical field lists its accepted header names.
+ */
+export class Columns {
+  private byName = new Map<string, number[]>();
+  readonly used = new Set<number>();
+
+  constructor(readonly header: string[]) {
+    header.forEach((h, i) => {
+      const k = h.toLowerCase();
+      this.byName.set(k, [...(this.byName.get(k) ?? []), i]);
+    });
+  }
+
+  /** Indexes of every column named like one of `names` (case-insensitive); marks them used. */
+  all(...names: string[]): number[] {
+    const out = new Set<number>();
+    for (const n of names) for (const i of this.byName.get(n.toLowerCase()) ?? []) out.add(i);
+    out.forEach((i) => this.used.add(i));
+    return [...out].sort((a, b) => a - b);
+  }
+
+  /** Index of the first column named like one of `names`, or -1. */
+  one(...names: string[]): number {
+    return this.all(...names)[0] ?? -1;
+  }
+
+  /** Names that appear more than once (case-insensitive), with their indexes. */
+  duplicates(): Array<[string, number[]]> {
+    return [...this.byName.entries()].filter(([, ix]) => ix.length > 1);
+  }
+}
+
+/** The trimmed cell at `index` of a row ('' when absent). */
+export function cell(row: CsvRow, index: number): string {
+  return index < 0 ? '' : (row.cells[index] ?? '').trim();
+}
+
+/** Non-empty trimmed cells at `indexes`. */
+export function cells(row: CsvRow, indexes: number[]): string[] {
+  return indexes.map((i) => cell(row, i)).filter(Boolean);
+}

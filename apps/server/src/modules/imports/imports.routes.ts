@@ -1,0 +1,119 @@
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { App, ModuleDeps } from '../../app.ts';
+import { badRequest } from '../../lib/errors.ts';
+import { authorize } from '../../lib/policy.ts';
+import { ProblemSchema, errorResponses } from '../../lib/schemas.ts';
+import { workspaceActor } from '../../plugins/auth.ts';
+import { IMPORT_FORMATS, type ImportFormat } from './imports.parse.ts';
+import { DryRunSchema, IMPORT_MAX_BYTES, ImportJobSchema, ImportParams, ImportQuery } from './imports.schemas.ts';
+import { createImportService, type ImportInput } from './imports.service.ts';
+
+/**
+ * The raw upload. Its bytes hide behind a getter so generic body walkers (the NUL check of
+ * app.ts) see an empty object instead of millions of numbered bytes.
+ */
+class Upload {
+  readonly #bytes: Uint8Array;
+  readonly #type: string;
+  constructor(bytes: Uint8Array, type: string) {
+    this.#bytes = bytes;
+    this.#type = type;
+  }
+  get bytes() {
+    return this.#bytes;
+  }
+  get type() {
+    return this.#type;
+  }
+}
+
+type Query = { format?: ImportFormat; dryRun?: boolean; mode?: 'all' | 'skip'; team?: string; pullRequests?: 'skip' | 'keep'; encoding?: 'utf-8' | 'windows-1252'; fileName?: string };
+
+/**
+ * The file and options of a request: the raw body with `?format=`, or `multipart/form-data` with
+ * a `file` part (and the same options as form fields or query parameters). Multipart is parsed
+ * by the Fetch API's `Request.formData()` (undici, built into Node).
+ * @throws AppError 400 `file_required` | `format_required`
+ */
+async function readInput(req: FastifyRequest): Promise<ImportInput & { dryRun: boolean }> {
+  const q = req.query as Query;
+  const body = req.body;
+  let bytes: Uint8Array | null = body instanceof Upload ? body.bytes : null;
+  let fileName = q.fileName ?? null;
+  const fields: Record<string, string> = {};
+  if (body instanceof Upload && body.type.startsWith('multipart/form-data')) {
+    let form: FormData;
+    try {
+      form = await new Request('http://upload.invalid/', { method: 'POST', headers: { 'content-type': body.type }, body: body.bytes as unknown as BodyInit }).formData();
+    } catch {
+      throw badRequest('malformed_multipart', 'The multipart body cannot be read', '/body');
+    }
+    const file = form.get('file');
+    bytes = null;
+    if (file && typeof file !== 'string') {
+      bytes = new Uint8Array(await file.arrayBuffer());
+      fileName ??= file.name || null;
+    } else if (typeof file === 'string') bytes = new TextEncoder().encode(file);
+    for (const k of ['format', 'mode', 'team', 'pullRequests', 'encoding', 'dryRun']) {
+      const v = form.get(k);
+      if (typeof v === 'string') fields[k] = v;
+    }
+  }
+  if (!bytes || !bytes.byteLength) throw badRequest('file_required', 'Send the file as the request body (or as the "file" part of a multipart form)', '/body');
+  const format = (q.format ?? fields.format) as ImportFormat | undefined;
+  if (!format || !IMPORT_FORMATS.includes(format)) {
+    throw badRequest('format_required', `Say which format the file is in: ?format= one of ${IMPORT_FORMATS.join(', ')}`, '/query/format');
+  }
+  const mode = (q.mode ?? fields.mode) === 'skip' ? 'skip' : 'all';
+  return {
+    bytes, format, mode, fileName,
+    team: q.team ?? fields.team ?? null,
+    pullRequests: (q.pullRequests ?? fields.pullRequests) === 'keep' ? 'keep' : 'skip',
+    encoding: (q.encoding ?? fields.encoding) === 'windows-1252' ? 'windows-1252' : 'utf-8',
+    dryRun: q.dryRun ?? fields.dryRun === 'true',
+  };
+}
+
+/** Import routes: POST /api/v1/imports (dry run or job), GET /api/v1/imports/:importId. */
+export async function importRoutes(app: App, deps: ModuleDeps) {
+  const imports = createImportService(deps);
+  app.addSchema(DryRunSchema);
+  app.addSchema(ImportJobSchema);
+  app.addHook('onClose', async () => imports.idle());
+  // A twentieth of the per-user API budget per minute (30 with the default 600).
+  const max = Math.max(5, Math.floor(deps.config.rateLimitPerMinute / 20));
+
+  await app.register(async (scoped) => {
+    // This scope alone takes any content type as raw bytes, up to IMPORT_MAX_BYTES.
+    scoped.removeAllContentTypeParsers();
+    scoped.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: IMPORT_MAX_BYTES }, (req, body, done) => {
+      done(null, new Upload(body as Buffer, String(req.headers['content-type'] ?? '')));
+    });
+
+    scoped.post('/api/v1/imports', {
+      schema: {
+        operationId: 'createImport', tags: ['imports'], querystring: ImportQuery,
+        description: `Imports a tracker export (dry run with ?dryRun=true). The file is the raw body or the "file" part of a multipart form; at most ${IMPORT_MAX_BYTES / 1048576} MiB.`,
+        response: { 200: Type.Ref('ImportDryRun'), 202: Type.Ref('ImportJob'), ...errorResponses, 413: ProblemSchema },
+      },
+      bodyLimit: IMPORT_MAX_BYTES,
+      config: {
+        auth: 'workspace',
+        rateLimit: { max, timeWindow: '1 minute', keyGenerator: (req: FastifyRequest) => `import:${req.actor?.userId ?? req.ip}` },
+      },
+      // Refused before the body is read: only owners and admins may send a large upload.
+      onRequest: async (req) => authorize(workspaceActor(req), 'workspace.import', 'Only workspace owners and admins can import'),
+    }, async (req, reply) => {
+      const input = await readInput(req);
+      const viewer = workspaceActor(req);
+      if (input.dryRun) return reply.status(200).send(await imports.dryRun(viewer, input));
+      return reply.status(202).send(await imports.start(viewer, input));
+    });
+  });
+
+  app.get('/api/v1/imports/:importId', {
+    schema: { operationId: 'getImport', tags: ['imports'], params: ImportParams, response: { 200: Type.Ref('ImportJob'), ...errorResponses } },
+    config: { auth: 'workspace' },
+  }, async (req) => imports.get(workspaceActor(req), req.params.importId));
+}
