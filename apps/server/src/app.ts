@@ -18,6 +18,7 @@ import { findBadString } from './lib/text.ts';
 import authPlugin from './plugins/auth.ts';
 import errorsPlugin from './plugins/errors.ts';
 import idempotencyPlugin from './plugins/idempotency.ts';
+import { registerWebApp } from './plugins/web.ts';
 import metricsPlugin from './plugins/metrics.ts';
 import rateLimitPlugin from './plugins/rate-limit.ts';
 import securityHeadersPlugin from './plugins/security-headers.ts';
@@ -162,5 +163,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   const moduleDeps: ModuleDeps = { database: deps.database, bus: deps.bus, clock, config, mailer: deps.mailer };
   await registerModules(app, moduleDeps);
+  // The built web app (apps/web/dist), same origin as the API, when it has been built.
+  await registerWebApp(app, config);
   return app;
 }

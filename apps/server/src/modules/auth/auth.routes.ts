@@ -79,7 +79,10 @@ export async function authRoutes(app: App, deps: ModuleDeps) {
     },
     async (req, reply) => {
       const token = req.query.token ?? '';
-      reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-store').header('Referrer-Policy', 'no-referrer');
+      // `same-origin`, not `no-referrer`: under `no-referrer` browsers send `Origin: null` with the
+      // form's POST (Fetch §3.1), which the login CSRF check refuses. The token still never leaves
+      // the origin in a Referer.
+      reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-store').header('Referrer-Policy', 'same-origin');
       return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Sign in to exponential</title></head>
 <body style="font-family:system-ui,sans-serif;max-width:28rem;margin:15vh auto;padding:0 1rem;color:#1f2023">
 <h1 style="font-size:1.25rem">Sign in to exponential</h1>

@@ -1,0 +1,152 @@
+/**
+ * Workspace-wide commands: palette, help, create issue, navigation chords (Linear's G-keys),
+ * issue property keys (S, P, A, I) acting on the focused issue, theme and sign-out.
+ * Screen-specific commands (j/k, Enter) are registered by the screens themselves.
+ */
+import type { Command } from '../../commands/registry.ts';
+import { currentHref, go, paths, type TeamView } from '../../navigation.ts';
+import type { RootStore } from '../../store/root.ts';
+import { setThemePreference } from '../../theme.ts';
+
+/** The team the user is looking at (from the URL or the focused issue), else the first team. */
+export function contextTeamId(store: RootStore): string | undefined {
+  const m = /\/team\/([^/]+)\//.exec(currentHref());
+  if (m) {
+    const t = store.team(decodeURIComponent(m[1]!));
+    if (t) return t.id;
+  }
+  const focused = store.issue(store.ui.focusedIssueId);
+  if (focused) return focused.teamId;
+  return store.sortedTeams()[0]?.id;
+}
+
+/** Builds the workspace-wide commands. */
+export function appCommands(store: RootStore): Command[] {
+  const { ui } = store;
+  const ws = () => store.workspace?.urlSlug ?? '';
+  const focused = () => (ui.focusedIssueId && store.issues.get(ui.focusedIssueId) ? ui.focusedIssueId : null);
+  const goTeam = (view: TeamView) => () => {
+    const t = store.team(contextTeamId(store));
+    if (t) go(paths.team(ws(), t.key, view));
+  };
+  const hasTeam = () => store.teams.rows.size > 0;
+
+  const cmds: Command[] = [
+    {
+      id: 'palette.toggle',
+      title: 'Open command menu',
+      group: 'General',
+      keys: ['mod+k'],
+      palette: false,
+      allowInInput: true,
+      allowInOverlay: true,
+      isEnabled: () => !ui.createIssue && !ui.picker,
+      run: () => ui.setPalette(!ui.paletteOpen),
+    },
+    {
+      id: 'help.toggle',
+      title: 'Show keyboard shortcuts',
+      group: 'General',
+      keys: ['?'],
+      keywords: ['help', 'keys', 'hotkeys'],
+      allowInOverlay: true,
+      isEnabled: () => !ui.createIssue && !ui.picker && !ui.paletteOpen,
+      run: () => ui.setHelp(!ui.helpOpen),
+    },
+    {
+      id: 'issue.create',
+      title: 'Create new issue',
+      group: 'Issue',
+      keys: ['c'],
+      keywords: ['new', 'add'],
+      isEnabled: hasTeam,
+      run: () => {
+        const focusedIssue = store.issue(focused());
+        ui.openCreateIssue({ teamId: contextTeamId(store) ?? focusedIssue?.teamId });
+      },
+    },
+    {
+      id: 'issue.status',
+      title: 'Change status…',
+      group: 'Issue',
+      keys: ['s'],
+      keywords: ['state', 'workflow'],
+      isEnabled: () => !!focused(),
+      run: () => ui.openPicker('state', [focused()!]),
+    },
+    {
+      id: 'issue.priority',
+      title: 'Change priority…',
+      group: 'Issue',
+      keys: ['p'],
+      isEnabled: () => !!focused(),
+      run: () => ui.openPicker('priority', [focused()!]),
+    },
+    {
+      id: 'issue.assign',
+      title: 'Assign to…',
+      group: 'Issue',
+      keys: ['a'],
+      keywords: ['assignee', 'owner'],
+      isEnabled: () => !!focused(),
+      run: () => ui.openPicker('assignee', [focused()!]),
+    },
+    {
+      id: 'issue.assignMe',
+      title: 'Assign to me',
+      group: 'Issue',
+      keys: ['i'],
+      keywords: ['self', 'take'],
+      isEnabled: () => !!focused() && !!store.userId,
+      run: () => {
+        const issue = store.issues.get(focused()!);
+        if (!issue) return;
+        const me = store.userId;
+        void store.issueActions.update(issue.id, { assigneeId: issue.assigneeId === me ? null : me });
+        ui.toast(issue.assigneeId === me ? `Unassigned ${issue.identifier}` : `Assigned ${issue.identifier} to you`);
+      },
+    },
+    {
+      id: 'issue.copyId',
+      title: 'Copy issue ID',
+      group: 'Issue',
+      keys: ['mod+.'],
+      isEnabled: () => !!focused(),
+      run: () => {
+        const issue = store.issues.get(focused()!);
+        if (!issue) return;
+        void navigator.clipboard?.writeText(issue.identifier).then(
+          () => ui.toast(`Copied ${issue.identifier}`),
+          () => ui.toast('Copying needs clipboard permission', 'error'),
+        );
+      },
+    },
+    { id: 'nav.myIssues', title: 'Go to My issues', group: 'Navigation', keys: ['g', 'm'], run: () => go(paths.myIssues(ws())) },
+    { id: 'nav.allIssues', title: 'Go to team issues', group: 'Navigation', keys: ['g', 'e'], isEnabled: hasTeam, run: goTeam('all') },
+    { id: 'nav.active', title: 'Go to active issues', group: 'Navigation', keys: ['g', 'a'], isEnabled: hasTeam, run: goTeam('active') },
+    { id: 'nav.backlog', title: 'Go to backlog', group: 'Navigation', keys: ['g', 'b'], isEnabled: hasTeam, run: goTeam('backlog') },
+    { id: 'nav.settings', title: 'Go to settings', group: 'Navigation', keys: ['g', 's'], run: () => go(paths.settings(ws())) },
+    { id: 'theme.light', title: 'Switch to light theme', group: 'Preferences', keywords: ['appearance'], run: () => setThemePreference('light') },
+    { id: 'theme.dark', title: 'Switch to dark theme', group: 'Preferences', keywords: ['appearance'], run: () => setThemePreference('dark') },
+    { id: 'theme.system', title: 'Use system theme', group: 'Preferences', keywords: ['appearance'], run: () => setThemePreference('system') },
+    { id: 'workspace.create', title: 'Create workspace', group: 'Workspace', run: () => go(paths.onboarding()) },
+    { id: 'session.signOut', title: 'Sign out', group: 'Workspace', keywords: ['log out', 'logout'], run: () => void store.signOut() },
+  ];
+  return cmds;
+}
+
+/** Per-team and per-workspace navigation commands for the palette (no keys). */
+export function destinationCommands(store: RootStore): Command[] {
+  const ws = store.workspace?.urlSlug ?? '';
+  const out: Command[] = [];
+  for (const t of store.sortedTeams()) {
+    out.push({ id: `nav.team.${t.id}`, title: `${t.name} › Issues`, group: 'Teams', keywords: [t.key], run: () => go(paths.team(ws, t.key, 'all')) });
+    out.push({ id: `nav.team.${t.id}.active`, title: `${t.name} › Active`, group: 'Teams', keywords: [t.key], run: () => go(paths.team(ws, t.key, 'active')) });
+    out.push({ id: `nav.team.${t.id}.backlog`, title: `${t.name} › Backlog`, group: 'Teams', keywords: [t.key], run: () => go(paths.team(ws, t.key, 'backlog')) });
+  }
+  for (const w of store.me?.workspaces ?? []) {
+    if (w.id === store.workspace?.id) continue;
+    out.push({ id: `nav.workspace.${w.id}`, title: `Switch to ${w.name}`, group: 'Workspace', run: () => go(paths.workspace(w.urlSlug)) });
+  }
+  return out;
+}

@@ -1,0 +1,54 @@
+/**
+ * Routes (code-based TanStack Router):
+ *   /login, /onboarding, / (home: the last workspace)
+ *   /$workspace                      → the workspace's first team
+ *   /$workspace/my-issues
+ *   /$workspace/team/$teamKey/$view  (view: all | active | backlog)
+ *   /$workspace/issue/$identifier
+ *   /$workspace/settings             (lazy chunk)
+ */
+import { createRootRoute, createRoute, createRouter, lazyRouteComponent } from '@tanstack/react-router';
+import { SignIn } from './features/auth/SignIn.tsx';
+import { IssuePage } from './features/issues/IssuePage.tsx';
+import { MyIssues, TeamIssues } from './features/issues/IssueViews.tsx';
+import { Onboarding } from './features/onboarding/Onboarding.tsx';
+import { AppShell, WorkspaceHome } from './features/shell/AppShell.tsx';
+import { Home, NotFound, Root } from './features/shell/Root.tsx';
+
+const rootRoute = createRootRoute({ component: Root, notFoundComponent: NotFound });
+
+const loginRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/login',
+  component: SignIn,
+  validateSearch: (s: Record<string, unknown>): { next?: string } => (typeof s.next === 'string' ? { next: s.next } : {}),
+});
+const onboardingRoute = createRoute({ getParentRoute: () => rootRoute, path: '/onboarding', component: Onboarding });
+const indexRoute = createRoute({ getParentRoute: () => rootRoute, path: '/', component: Home });
+
+const workspaceRoute = createRoute({ getParentRoute: () => rootRoute, path: '$workspace', component: AppShell });
+const workspaceIndexRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/', component: WorkspaceHome });
+const myIssuesRoute = createRoute({ getParentRoute: () => workspaceRoute, path: 'my-issues', component: MyIssues });
+const teamRoute = createRoute({ getParentRoute: () => workspaceRoute, path: 'team/$teamKey/$view', component: TeamIssues });
+const issueRoute = createRoute({ getParentRoute: () => workspaceRoute, path: 'issue/$identifier', component: IssuePage });
+const settingsRoute = createRoute({
+  getParentRoute: () => workspaceRoute,
+  path: 'settings',
+  component: lazyRouteComponent(() => import('./features/settings/Settings.tsx'), 'Settings'),
+});
+
+const routeTree = rootRoute.addChildren([
+  loginRoute,
+  onboardingRoute,
+  indexRoute,
+  workspaceRoute.addChildren([workspaceIndexRoute, myIssuesRoute, teamRoute, issueRoute, settingsRoute]),
+]);
+
+/** The application's router. */
+export const router = createRouter({ routeTree, defaultPreload: 'intent', scrollRestoration: false });
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: typeof router;
+  }
+}
