@@ -12,6 +12,20 @@
 import sanitizeHtml from 'sanitize-html';
 
 const RASTER_DATA_URL = /^data:image\/(png|jpeg|gif|webp|avif);base64,[a-z0-9+/=\s]+$/i;
+/** Our own attachment downloads: plain path segments only (no `..`, `\`, `%`, query or fragment). */
+const ATTACHMENT_PATH = /^\/api\/v1\/attachments\/[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/;
+
+/**
+ * Every column that stores user-written rich text (HTML), as `table.column` with the Drizzle
+ * table export and property that write it. Any code that inserts or updates one of these must
+ * pass the value through {@link sanitizeRichText}; test/sanitize.test.ts scans the sources for
+ * writers of these columns and fails when one does not import the sanitizer. Add new rich-text
+ * columns (templates, project descriptions, documents…) here.
+ */
+export const RICH_TEXT_COLUMNS = [
+  { table: 'issue', column: 'description', tableExport: 'issue', property: 'description' },
+  { table: 'comment', column: 'body', tableExport: 'comment', property: 'body' },
+] as const;
 
 const OPTIONS: sanitizeHtml.IOptions = {
   allowedTags: [
@@ -53,9 +67,9 @@ const OPTIONS: sanitizeHtml.IOptions = {
   exclusiveFilter: (frame) => {
     if (frame.tag === 'img') {
       const src = frame.attribs.src ?? '';
-      if (src.startsWith('data:')) return !RASTER_DATA_URL.test(src);
-      if (src.startsWith('/')) return !src.startsWith('/api/v1/attachments/');
-      return !src.startsWith('https://');
+      if (/^data:/i.test(src)) return !RASTER_DATA_URL.test(src);
+      if (src.startsWith('/')) return !ATTACHMENT_PATH.test(src);
+      return !/^https:\/\/[^/\\]/i.test(src);
     }
     return false;
   },
