@@ -41,6 +41,7 @@ const OpsPage = Type.Object({
   toVersion: Type.Integer({ description: 'Apply, then continue from here; may pass operations you may not see' }),
   ops: Type.Array(Type.Ref('SyncOperation')),
   more: Type.Boolean(),
+  headVersion: Type.Integer({ description: 'The workspace’s current version' }),
   teamIds: Type.Array(Uuid, { description: 'Teams you may read now; drop local entities of other teams' }),
 });
 
@@ -142,6 +143,7 @@ export async function syncRoutes(app: App, deps: ModuleDeps) {
       toVersion: page.toVersion,
       ops: visibleOps(page.rows, scope),
       more: page.more,
+      headVersion: head,
       teamIds: [...scope.teamIds].sort(),
     };
   });
