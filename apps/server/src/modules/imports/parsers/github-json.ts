@@ -22,7 +22,7 @@ function repoOf(o: Obj): string | null {
   for (const k of ['repository_url', 'html_url', 'url']) {
     const v = o[k];
     if (typeof v !== 'string') continue;
-    const m = /(?:repos\/|github\.com\/)([^/]+\/[^/]+?)(?:\/|$)/.exec(v);
+    const m = /\/repos\/([^/]+\/[^/]+?)(?:\/|$)/.exec(v) ?? /(?:^|\/\/)github\.com\/([^/]+\/[^/]+?)(?:\/|$)/.exec(v);
     if (m) return m[1]!;
   }
   return null;
