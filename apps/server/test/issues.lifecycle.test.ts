@@ -61,6 +61,26 @@ describe('workflow state categories', () => {
     expect(res.status).toBe(422);
     expect(res.body.errors[0].field).toBe('/body/stateId');
   });
+  it('deleting a state moves its issues like a PATCH: timestamps, history, post-images', async () => {
+    const team = await api(t.app, 'POST', '/api/v1/teams', { as: alice, body: { name: 'States', key: 'STA' } });
+    const st = await statesByName(t, team.body.id);
+    const inReview = await createIssue(t, alice, { teamId: 'STA', title: 'in review', stateId: st['In Review']!.id });
+    const dup = await createIssue(t, alice, { teamId: 'STA', title: 'duplicate', stateId: st.Duplicate!.id });
+    expect(inReview.startedAt).not.toBeNull();
+    expect(dup.canceledAt).not.toBeNull();
+    const before = await version(A.wsId);
+    const del = await api(t.app, 'DELETE', `/api/v1/states/${st['In Review']!.id}?replacementId=${st.Todo!.id}`, { as: alice });
+    expect(del.status).toBe(204);
+    const moved = (await api(t.app, 'GET', `/api/v1/issues/${inReview.id}`, { as: alice })).body;
+    expect(moved).toMatchObject({ stateId: st.Todo!.id, startedAt: null, completedAt: null, canceledAt: null });
+    expect((await historyOf(t, inReview.id)).at(-1)).toMatchObject({ kind: 'updated', actorId: alice.userId, changes: { stateId: { from: st['In Review']!.id, to: st.Todo!.id } } });
+    const ops = await t.database.db.select().from(syncOperation).where(eq(syncOperation.version, before + 1));
+    expect(ops.find((o) => o.entityId === inReview.id)).toMatchObject({ action: 'update', data: { stateId: st.Todo!.id, startedAt: null } });
+    // Same category: timestamps are kept.
+    expect((await api(t.app, 'DELETE', `/api/v1/states/${st.Duplicate!.id}?replacementId=${st.Canceled!.id}`, { as: alice })).status).toBe(204);
+    const canceled = (await api(t.app, 'GET', `/api/v1/issues/${dup.id}`, { as: alice })).body;
+    expect(canceled).toMatchObject({ stateId: st.Canceled!.id, canceledAt: dup.canceledAt });
+  });
 });
 
 describe('sub-issues', () => {

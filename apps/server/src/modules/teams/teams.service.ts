@@ -13,7 +13,7 @@ import { newId } from '../../lib/ids.ts';
 import { authorize } from '../../lib/policy.ts';
 import type { MutationContext, MutationDeps } from '../../sync/mutation.ts';
 import { runMutation } from '../../sync/mutation.ts';
-import { emitIssuePostImages } from '../issues/issues.events.ts';
+import { moveIssuesToState } from '../issues/issues.events.ts';
 import { presentState, presentTeam } from './teams.presenter.ts';
 import { getReadableTeam, readableTeams, type TeamViewer } from './teams.repository.ts';
 
@@ -349,12 +349,8 @@ export function createTeamService(deps: MutationDeps) {
           }
           const replacement = states.find((x) => x.id === replacementId && x.id !== s.id);
           if (!replacement) throw notFound('Workflow state', '/query/replacementId', replacementId);
-          const moved = await ctx.tx
-            .update(issue)
-            .set({ stateId: replacement.id, updatedAt: ctx.now })
-            .where(eq(issue.stateId, s.id))
-            .returning({ id: issue.id });
-          await emitIssuePostImages(ctx, moved.map((m) => m.id));
+          // Like a PATCH of each issue's state: lifecycle timestamps, history, post-images.
+          await moveIssuesToState(ctx, s, replacement);
         }
         await ctx.tx.delete(workflowState).where(eq(workflowState.id, s.id));
         ctx.emit({ entity: 'workflowState', id: s.id, action: 'delete', data: null, teamId: s.teamId });
