@@ -4,7 +4,7 @@
  * written).
  */
 import { count, eq } from 'drizzle-orm';
-import { issue, issueHistory, label, syncOperation, user } from '@exponential/db';
+import { issue, issueHistory, syncOperation, user } from '@exponential/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, createTestApp, type TestApp } from './helpers.ts';
 import { dryRun, importFile, memberOf, owner, upload } from './fixtures/imports/helpers.ts';
@@ -87,3 +87,127 @@ describe('dry run and import', () => {
     expect(res.status).toBe(404);
   });
 });
+
+describe('CSV edge cases: never a 500, the row and column named, nothing written', () => {
+  const refused = async (format: string, body: string | Buffer, status: number, field: RegExp, message: RegExp) => {
+    const before = await issues();
+    for (const dry of ['true', 'false']) {
+      const res = await upload(t, admin, format, body, { dryRun: dry });
+      if (dry === 'true' && res.status === 200) {
+        expect(res.body.valid).toBe(false);
+        expect(res.body.problems.some((p: { path: string; message: string }) => field.test(p.path) && message.test(p.message)), JSON.stringify(res.body.problems)).toBe(true);
+        continue;
+      }
+      expect(res.status, JSON.stringify(res.body)).toBe(status);
+      expect(res.body.errors.some((e: { field: string; message: string }) => field.test(e.field) && message.test(e.message)), JSON.stringify(res.body.errors)).toBe(true);
+    }
+    expect(await issues()).toBe(before);
+  };
+
+  it('an unterminated quote', () => refused('exponential-csv', 'title\n"unterminated\n', 400, /^row 2, column 1 \("title"\)$/, /never closed/));
+  it('a bare CR inside an unquoted field', () => refused('exponential-csv', 'Title,Priority\nab\rcd,low\n', 400, /^row 2, column 1 \("Title"\)$/, /carriage return/));
+  it('a Latin-1 byte 0xE9', () => refused('exponential-csv', Buffer.concat([Buffer.from('Title\ncaf'), Buffer.from([0xe9]), Buffer.from('\n')]), 400, /^row 2, column 1 \("Title"\)$/, /not valid UTF-8 \(byte 0xE9/));
+  it('a header only', () => refused('linear-csv', 'ID,Title\n', 422, /^row 2$/, /header but no rows/));
+  it('duplicate column names', () => refused('linear-csv', 'ID,Title,Title\nCLZ-1,a,b\n', 422, /^row 1, column 3 \("Title"\)$/, /appears 2 times/));
+  it('a Jira single-value column twice', () => refused('jira-csv', 'Summary,Issue key,Summary\na,ABC-1,b\n', 422, /^row 1, column 3 \("Summary"\)$/, /single-value column/));
+  it('a 1 MB field', () => refused('exponential-csv', `Title,Description\nbig,"${'x'.repeat(1024 * 1024)}"\n`, 422, /^row 2, column 2 \("Description"\)$/, /1,048,576 characters long; the limit is 100,000/));
+  it('OK"quote inside an unquoted field', () => refused('exponential-csv', 'Title\nOK"quote\n', 400, /^row 2, column 1 \("Title"\)$/, /double quote inside an unquoted field/));
+  it('one row over the row limit', () => refused('exponential-csv', `Title\n${'x\n'.repeat(50_001)}`, 422, /^row 50002$/, /more than 50,000 rows/));
+
+  it('a UTF-8 BOM with CRLF line ends simply works', async () => {
+    const res = await dryRun(t, admin, 'exponential-csv', '\ufeffIdentifier,Title,Team key\r\nBOM-1,Caf\u00e9 \u2615,BOM\r\nBOM-2,"two\r\nlines",BOM\r\n');
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.valid).toBe(true);
+    expect(res.body.counts.issues).toBe(2);
+  });
+
+  it('a Windows-1252 file works when declared', async () => {
+    const res = await dryRun(t, admin, 'exponential-csv', Buffer.concat([Buffer.from('Title\ncaf'), Buffer.from([0xe9]), Buffer.from('\n')]), { encoding: 'windows-1252' });
+    expect(res.status).toBe(200);
+    expect(res.body.valid).toBe(true);
+  });
+});
+
+describe('JSON edge cases (our export format): validated before any write, each bad path listed', () => {
+  const doc = (over: (d: any) => void = () => {}) => {
+    const d: any = {
+      format: 'exponential', version: 1,
+      workspace: { id: 'w', name: 'W', urlSlug: 'w' },
+      teams: [{ id: 't1', key: 'JSN', name: 'Json' }],
+      states: [{ id: 's1', teamId: 't1', name: 'Todo', category: 'unstarted' }],
+      labels: [{ id: 'l1', name: 'bug', color: '#ff0000', isGroup: false, teamId: null, parentId: null }],
+      members: [{ id: 'u1', name: 'Zed', email: 'zed@elsewhere.example' }],
+      issues: [
+        { id: 'i1', teamId: 't1', number: 1, title: 'one', stateId: 's1', priority: 'high', labelIds: ['l1'], assigneeId: 'u1' },
+        { id: 'i2', teamId: 't1', number: 2, title: 'two', stateId: 's1', parentId: 'i1', labelIds: [] },
+        { id: 'i3', teamId: 't1', number: 3, title: 'three', stateId: 's1', labelIds: [], comments: [{ body: '<p>hi</p>', userId: 'u1' }] },
+        { id: 'i4', teamId: 't1', number: 4, title: 'four', stateId: 's1', labelIds: [], comments: [{ body: '<p>ok</p>' }] },
+      ],
+      comments: [], relations: [{ issueId: 'i1', relatedIssueId: 'i2', type: 'blocks' }], history: [],
+    };
+    over(d);
+    return JSON.stringify(d);
+  };
+  const refused = async (body: string | Buffer, status: number, expected: Array<[string, RegExp]>) => {
+    const before = await issues();
+    const res = await upload(t, admin, 'exponential-json', body);
+    expect(res.status, JSON.stringify(res.body)).toBe(status);
+    for (const [field, message] of expected) {
+      expect(res.body.errors?.some((e: { field: string; message: string }) => e.field === field && message.test(e.message)), `${field} in ${JSON.stringify(res.body.errors)}`).toBe(true);
+    }
+    expect(await issues()).toBe(before);
+  };
+
+  it('a valid document imports; an unknown assignee e-mail becomes a placeholder', async () => {
+    const job = await importFile(t, admin, 'exponential-json', doc());
+    expect(job.status, JSON.stringify(job)).toBe('succeeded');
+    expect(job.counts).toMatchObject({ issues: 4, comments: 2, relations: 1, placeholders: 1 });
+    const [one] = await t.database.db.select().from(issue).where(eq(issue.title, 'one'));
+    const [zed] = await t.database.db.select().from(user).where(eq(user.id, one!.assigneeId!));
+    expect(zed).toMatchObject({ name: 'Zed', isPlaceholder: true });
+    const [two] = await t.database.db.select().from(issue).where(eq(issue.title, 'two'));
+    expect(two!.parentId).toBe(one!.id);
+  });
+
+  it('a comment with an empty body', () => refused(doc((d) => { d.issues[3].comments[0].body = '  '; }), 422, [['issues[3].comments[0].body', /^must not be empty$/]]));
+  it('a 300-character label name', () => refused(doc((d) => { d.labels[0].name = 'L'.repeat(300); }), 422, [['labels[0].name', /must be at most 80 characters/]]));
+  it('a parent id missing from the file', () => refused(doc((d) => { d.issues[1].parentId = 'nope'; }), 422, [['issues[1].parentId', /no issue with id nope in the file/]]));
+  it('a duplicated issue number', () => refused(doc((d) => { d.issues[2].number = 1; }), 422, [['issues[2].number', /number 1 repeats issues\[0\]/]]));
+  it('null where a list is expected', () => refused(doc((d) => { d.issues[0].labelIds = null; d.relations = null; }), 422, [['issues[0].labelIds', /must be a list, not null/], ['relations', /must be a list, not null/]]));
+  it('every bad path is listed at once', () => refused(doc((d) => { d.issues[0].title = ''; d.issues[1].stateId = 'x'; d.labels[0].name = 'L'.repeat(81); }), 422, [
+    ['issues[0].title', /must not be empty/], ['issues[1].stateId', /no workflow state with id x/], ['labels[0].name', /at most 80/],
+  ]));
+  it('10,000-deep nesting is a 400', () => refused(`${'['.repeat(10_000)}${']'.repeat(10_000)}`, 400, [['character 256', /nested more than 256 levels/]]));
+  it('a 60 MB file is a 413', async () => {
+    const res = await upload(t, admin, 'exponential-json', Buffer.alloc(60 * 1024 * 1024, 32));
+    expect(res.status).toBe(413);
+    expect(res.body.code).toBe('payload_too_large');
+  });
+  it('malformed JSON is a 400', () => refused('{"format": "exponential", ', 400, [['$', /JSON|Unexpected|end/i]]));
+
+  it('skip mode imports what is valid and reports the rest', async () => {
+    const job = await importFile(t, admin, 'exponential-json', doc((d) => {
+      d.teams[0].key = 'SKP'; d.issues[0].title = ''; d.issues[3].comments[0].body = '';
+    }), { mode: 'skip' });
+    expect(job.status).toBe('succeeded');
+    expect(job.counts.issues).toBe(3);
+    expect(job.problems.some((p: { path: string }) => p.path === 'issues[0].title')).toBe(true);
+  });
+});
+
+describe('rate limit', () => {
+  it('imports have their own per-user limit (429 past it)', async () => {
+    const t2 = await createTestApp({ EXPONENTIAL_RATE_LIMIT_PER_MINUTE: '100' });
+    try {
+      const a = await owner(t2, 'rl@example.com', 'RL', 'RLT');
+      const codes: number[] = [];
+      for (let i = 0; i < 6; i++) codes.push((await dryRun(t2, a, 'linear-csv', LINEAR)).status);
+      expect(codes.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
+      expect(codes[5]).toBe(429);
+    } finally {
+      await t2.close();
+    }
+  });
+});
+
+

@@ -108,6 +108,8 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
       hi = mid;
     }
   }
+  // The decoder fails on the byte after a truncated sequence: report the sequence's lead byte.
+  for (let k = lo; k >= Math.max(0, lo - 3); k--) if ((bytes[k] ?? 0) >= 0x80) return k;
   return lo;
 }
 

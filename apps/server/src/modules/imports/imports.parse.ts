@@ -2,6 +2,7 @@
  * From uploaded bytes to a validated {@link ImportDoc}: picks the parser of the declared format,
  * decodes the text, and runs the shared validation. Nothing here touches the database.
  */
+import { AppError } from '../../lib/errors.ts';
 import { rejectFile } from './imports.errors.ts';
 import { type CsvEncoding, readCsv } from './imports.csv.ts';
 import { JsonReader, readJson } from './imports.json.ts';
@@ -47,6 +48,17 @@ function decodeUtf8(bytes: Uint8Array, what: string): string {
  * @throws AppError 400 (unreadable file), 422 (structure the format requires is missing)
  */
 export function parseUpload(bytes: Uint8Array, opts: ParseOptions): { doc: ImportDoc; validation: Validation } {
+  try {
+    return parseOrThrow(bytes, opts);
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    // A file must never crash the server: whatever a parser did not foresee is the file's fault here.
+    const message = err instanceof Error ? err.message : String(err);
+    throw rejectFile(400, 'unreadable_file', `The file cannot be read as ${opts.format}: ${message}`, [{ severity: 'error', path: '$', message }]);
+  }
+}
+
+function parseOrThrow(bytes: Uint8Array, opts: ParseOptions): { doc: ImportDoc; validation: Validation } {
   let doc: ImportDoc;
   const f = opts.format;
   if (f.endsWith('-csv')) {

@@ -183,7 +183,9 @@ export function validateDoc(doc: ImportDoc, mode: 'all' | 'skip'): Validation {
   let errors = p.filter((x) => x.severity === 'error');
   if (mode === 'skip' && errors.length) {
     const bad = (path: string) => errors.some((e) => within(e.path, path));
-    const dropped = new Set(doc.issues.filter((i) => bad(i.path)).map((i) => i.ref));
+    // A nested comment's error (`issues[3].comments[0].body`) drops the comment, not its issue.
+    const issueErrors = errors.filter((e) => !doc.comments.some((c) => within(e.path, c.path)));
+    const dropped = new Set(doc.issues.filter((i) => issueErrors.some((e) => within(e.path, i.path))).map((i) => i.ref));
     doc.issues = doc.issues.filter((i) => !dropped.has(i.ref));
     for (const i of doc.issues) if (i.parentRef && dropped.has(i.parentRef)) i.parentRef = null;
     const before = doc.comments.length + doc.relations.length + doc.history.length + doc.labels.length;

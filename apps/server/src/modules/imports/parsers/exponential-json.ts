@@ -26,6 +26,8 @@ export function parseExponentialJson(root: unknown, r: JsonReader): ImportDoc {
     b.problem({ severity: 'error', path: 'version', message: `version ${JSON.stringify(root.version)} is not supported (this server reads version 1)` });
     return b.doc;
   }
+  const aliases: NonNullable<ImportDoc['aliases']> = [];
+  b.doc.aliases = aliases;
   const err = (path: string, message: string) => b.problem({ severity: 'error', path, message });
   const id = (o: Obj, path: string, key = 'id'): string | null => {
     const v = o[key];
@@ -86,8 +88,6 @@ export function parseExponentialJson(root: unknown, r: JsonReader): ImportDoc {
     });
   });
   const labelRefs = new Map<string, string>();
-  const aliases: NonNullable<ImportDoc['aliases']> = [];
-  b.doc.aliases = aliases;
   const rawLabels = r.list(root, 'labels', '', true);
   const groupName = new Map<string, string>();
   rawLabels.forEach((l) => {
