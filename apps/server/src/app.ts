@@ -4,6 +4,8 @@
  */
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
+import { Ajv } from 'ajv';
+import addFormatsPlugin from 'ajv-formats';
 import swagger from '@fastify/swagger';
 import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -26,6 +28,8 @@ import clientMutationPlugin from './sync/client-context.ts';
 import { registerModules } from './modules/index.ts';
 import type { Bus } from './sync/bus.ts';
 import type { MutationDeps } from './sync/mutation.ts';
+
+const addFormats = addFormatsPlugin as unknown as (ajv: Ajv) => Ajv;
 
 /** Everything the application depends on. */
 export interface AppDeps {
@@ -96,6 +100,28 @@ export function loggerOptions(config: Pick<Config, 'logLevel'>) {
 }
 
 /**
+ * Two validators: query strings, path parameters and headers are text, so they are coerced to
+ * their declared types (`?limit=10` → 10); JSON bodies are not coerced at all, so `0`, `false` or
+ * `""` can never silently become `null` or another type (ajv's coercion would do that for
+ * nullable fields whose real type rejects the value).
+ */
+function useStrictBodyValidation(app: App): void {
+  const common = { removeAdditional: false, useDefaults: true, allErrors: false, strict: false } as const;
+  const bodyAjv = addFormats(new Ajv({ ...common, coerceTypes: false }));
+  const textAjv = addFormats(new Ajv({ ...common, coerceTypes: 'array' }));
+  const sync = (ajv: Ajv) => {
+    for (const schema of Object.values(app.getSchemas()) as Array<{ $id?: string }>) {
+      if (schema.$id && !ajv.getSchema(schema.$id)) ajv.addSchema(schema);
+    }
+  };
+  app.setValidatorCompiler(({ schema, httpPart }) => {
+    const ajv = httpPart === 'body' ? bodyAjv : textAjv;
+    sync(ajv);
+    return ajv.compile(schema) as ReturnType<Parameters<App['setValidatorCompiler']>[0]>;
+  });
+}
+
+/**
  * Builds the application (not listening). Call `await app.ready()` before `inject` or `listen`.
  * @returns the Fastify instance with every route registered
  */
@@ -107,9 +133,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustedProxies.length ? config.trustedProxies : false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
     genReqId: () => crypto.randomUUID(),
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+  useStrictBodyValidation(app);
 
   await app.register(errorsPlugin);
   await app.register(securityHeadersPlugin, { config });

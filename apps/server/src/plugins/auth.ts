@@ -266,7 +266,12 @@ export default fp<AuthPluginOptions>(
       };
     }
 
-    async function resolveSession(raw: string, wanted: string | undefined): Promise<Actor | null> {
+    /**
+     * Resolves a session cookie. With `lenient`, a workspace that cannot be entered (not a member,
+     * or refused by its auth-method policy) leaves the actor without a workspace instead of failing:
+     * routes that need no workspace (sign-out, `/me`, sessions) keep working.
+     */
+    async function resolveSession(raw: string, wanted: string | undefined, lenient = false): Promise<Actor | null> {
       const now = clock.now();
       const rows = await db
         .select({ s: session, u: { id: user.id, email: user.email, name: user.name } })
@@ -284,7 +289,13 @@ export default fp<AuthPluginOptions>(
       if (now.getTime() - row.s.lastSeenAt.getTime() > 60_000) {
         await db.update(session).set({ lastSeenAt: now }).where(eq(session.id, row.s.id));
       }
-      const membership = await pickWorkspace(row.u.id, wanted?.trim() || undefined, row.s.authMethod);
+      let membership: Awaited<ReturnType<typeof pickWorkspace>>;
+      try {
+        membership = await pickWorkspace(row.u.id, wanted?.trim() || undefined, row.s.authMethod);
+      } catch (err) {
+        if (!lenient || !(err instanceof AppError)) throw err;
+        membership = undefined;
+      }
       return {
         userId: row.u.id,
         email: row.u.email,
@@ -348,7 +359,7 @@ export default fp<AuthPluginOptions>(
       } else {
         const raw = req.cookies?.[SESSION_COOKIE];
         const wanted = req.headers['x-workspace'];
-        if (raw) actor = await resolveSession(raw, typeof wanted === 'string' ? wanted : undefined);
+        if (raw) actor = await resolveSession(raw, typeof wanted === 'string' ? wanted : undefined, mode !== 'workspace');
         if (actor && !SAFE.has(req.method) && !originAllowed(req)) {
           throw forbidden('Cross-site request refused: the Origin is not allowed', 'csrf_origin');
         }
