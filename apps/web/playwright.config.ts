@@ -30,7 +30,8 @@ const port = process.env.E2E_PORT;
 const baseURL = `http://127.0.0.1:${port}`;
 
 const reporter: ReporterDescription[] = [['list']];
-if (process.env.PLAYWRIGHT_JSON_OUTPUT_NAME) reporter.push(['json', { outputFile: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME }]);
+// Relative to where `playwright test` runs (the repository root for scripts/test.mjs), not to this file.
+if (process.env.PLAYWRIGHT_JSON_OUTPUT_NAME) reporter.push(['json', { outputFile: path.resolve(process.env.PLAYWRIGHT_JSON_OUTPUT_NAME) }]);
 
 export default defineConfig({
   testDir: './e2e',

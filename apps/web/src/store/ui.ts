@@ -36,6 +36,8 @@ export class UiStore {
   /** Ids of the issues shown by the current list, in display order (for j/k). */
   visibleIssueIds: string[] = [];
   toasts: Toast[] = [];
+  /** Submits the open create-issue form (set by the form while mounted; run by ⌘/Ctrl+Enter). */
+  submitCreateIssue: (() => void) | null = null;
   private nextToast = 1;
 
   constructor() {

@@ -66,6 +66,17 @@ export function appCommands(store: RootStore): Command[] {
       },
     },
     {
+      id: 'issue.create.submit',
+      title: 'Submit the new issue',
+      group: 'Issue',
+      keys: ['mod+enter'],
+      palette: false,
+      allowInInput: true,
+      allowInOverlay: true,
+      isEnabled: () => ui.createIssue !== null && ui.submitCreateIssue !== null,
+      run: () => ui.submitCreateIssue?.(),
+    },
+    {
       id: 'issue.status',
       title: 'Change status…',
       group: 'Issue',

@@ -1,14 +1,13 @@
 /**
  * The create-issue modal (C): team, title, description, status, priority and assignee.
- * ⌘/Ctrl+Enter creates (a registry command while the modal is open), Esc closes, "Create more"
+ * ⌘/Ctrl+Enter creates (the registry's `issue.create.submit`), Esc closes, "Create more"
  * keeps the modal open with the same properties. The POST carries an Idempotency-Key that stays
  * the same across retries of one submission.
  */
 import { observer } from 'mobx-react-lite';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { ApiError, uuid } from '../../api/client.ts';
 import type { Priority } from '../../api/types.ts';
-import { useCommands } from '../../commands/useCommands.ts';
 import { useStore } from '../../store/context.tsx';
 import type { CreateIssueDefaults } from '../../store/ui.ts';
 import { Button } from '../../ui/Button.tsx';
@@ -100,22 +99,12 @@ export const CreateIssueModal = observer(function CreateIssueModal({ defaults }:
   const submitRef = useRef(submit);
   submitRef.current = submit;
 
-  useCommands(
-    () => [
-      {
-        id: 'issue.create.submit',
-        title: 'Create issue (in the new-issue form)',
-        group: 'Issue',
-        keys: ['mod+enter'],
-        palette: false,
-        allowInInput: true,
-        allowInOverlay: true,
-        isEnabled: () => store.ui.createIssue !== null,
-        run: () => void submitRef.current(),
-      },
-    ],
-    [store],
-  );
+  useEffect(() => {
+    store.ui.submitCreateIssue = () => void submitRef.current();
+    return () => {
+      store.ui.submitCreateIssue = null;
+    };
+  }, [store]);
 
   const picker = (() => {
     if (!pill) return null;
