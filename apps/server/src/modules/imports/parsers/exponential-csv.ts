@@ -76,7 +76,7 @@ export function parseExponentialCsv(table: CsvTable): ImportDoc {
       ref,
       teamRef,
       number: split?.[1] ?? null,
-      externalKey: t(r, 'External key') || ident || null,
+      externalKey: v(r, 'External key') || ident || null,
       externalSource: t(r, 'External source') || 'exponential-csv',
       title: v(r, 'Title').trim(),
       description: desc.trim() ? { format: 'html', text: desc } : null,
