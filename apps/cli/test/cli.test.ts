@@ -1,0 +1,200 @@
+/**
+ * The `exponential` CLI as a subprocess against a server it started itself (`exponential
+ * serve`): login, whoami, an issue's whole life, lists, tokens, `watch` printing a change made by
+ * another client, completion, migrate, and the exit codes of mistakes.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, sessionFetch, signInOver, type ServerProcess } from '../../server/test/process.ts';
+
+const root = path.resolve(import.meta.dirname, '../../..');
+const bin = path.join(root, 'apps/cli/bin/exponential.mjs');
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'exp-cli-'));
+const configHome = path.join(tmp, 'config');
+let server: ServerProcess;
+let token: string;
+const children: ChildProcess[] = [];
+
+/** Runs the CLI and collects its output and exit code. */
+function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd: root,
+      env: { ...process.env, EXPONENTIAL_CONFIG_HOME: configHome, EXPONENTIAL_TOKEN: '', EXPONENTIAL_API_URL: '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('exit', (code) => resolve({ code: code ?? -1, out, err }));
+  });
+}
+
+const json = async (args: string[], env: Record<string, string> = {}) => {
+  const r = await cli([...args, '--json'], env);
+  expect(r.code, r.err).toBe(0);
+  return JSON.parse(r.out);
+};
+
+beforeAll(async () => {
+  const port = await freePort();
+  const dataDir = path.join(tmp, 'data');
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [bin, 'serve', '--port', String(port), '--data-dir', dataDir], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: 'development', TEST_DB: '', EXPONENTIAL_APP_URL: url, HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: '', REDIS_URL: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let log = '';
+  child.stdout!.on('data', (d) => (log += d));
+  child.stderr!.on('data', (d) => (log += d));
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error(`serve exited: ${log}`);
+    const ok = await fetch(`${url}/api/readyz`).then((r) => r.status === 200, () => false);
+    if (ok) break;
+    if (i > 300) throw new Error(`serve not ready: ${log}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  server = { url, port, dataDir, child, output: () => log, kill: async () => {} };
+  const cookie = await signInOver(server, 'cli@example.com');
+  const call = sessionFetch(server, cookie);
+  expect((await call('/api/v1/workspaces', { method: 'POST', body: { name: 'CLI Co', teamKey: 'CLI' } })).status).toBe(201);
+  const t = await call('/api/v1/tokens', { method: 'POST', body: { name: 'cli test', scopes: ['read', 'write'] } });
+  token = ((await t.json()) as { value: string }).value;
+}, 90_000);
+
+afterAll(async () => {
+  for (const c of children) {
+    if (c.exitCode === null && c.signalCode === null) {
+      c.kill('SIGTERM');
+      await new Promise((r) => c.once('exit', r));
+    }
+  }
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('exponential CLI', () => {
+  it('logs in: refuses non-PAT values (2) and bad tokens (3), saves a good one with mode 0600', async () => {
+    expect((await cli(['login', '--token', 'abc', '--api-url', server.url])).code).toBe(2);
+    const bad = await cli(['login', '--token', 'pat_wrong', '--api-url', server.url]);
+    expect(bad.code).toBe(3);
+    expect(bad.err).toMatch(/exponential login/);
+    const ok = await cli(['login', '--token', token, '--api-url', server.url]);
+    expect(ok.code, ok.err).toBe(0);
+    expect(ok.out).toContain('cli@example.com');
+    const file = path.join(configHome, 'config.json');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ token, apiUrl: server.url });
+    const me = await json(['whoami']);
+    expect(me.user.email).toBe('cli@example.com');
+  });
+
+  it('round-trips an issue: create, list, view, update, comment, close, archive, delete', async () => {
+    const created = await json(['issue', 'create', '--team', 'CLI', '--title', 'From the CLI', '--priority', 'high', '--description', 'Line one\n\nLine <two>']);
+    expect(created).toMatchObject({ identifier: 'CLI-1', title: 'From the CLI', priority: 'high' });
+    expect(created.description).toBe('<p>Line one</p><p>Line &lt;two&gt;</p>');
+    const table = await cli(['issue', 'list', '--team', 'CLI']);
+    expect(table.code).toBe(0);
+    expect(table.out).toMatch(/^ID\s+STATE\s+PRIORITY\s+ASSIGNEE\s+TITLE/);
+    expect(table.out).toMatch(/CLI-1\s+Backlog\s+high\s+-\s+From the CLI/);
+    const view = await cli(['issue', 'view', 'CLI-1']);
+    expect(view.out).toContain('Line <two>');
+    const updated = await json(['issue', 'update', 'CLI-1', '--title', 'Renamed', '--assignee', 'me', '--state', 'In Progress']);
+    expect(updated.title).toBe('Renamed');
+    expect(updated.assigneeId).toBe((await json(['whoami'])).user.id);
+    expect((await json(['issue', 'list', '--assignee', 'me', '--state', 'started'])).map((i: any) => i.identifier)).toEqual(['CLI-1']);
+    const comment = await cli(['issue', 'comment', 'CLI-1', '--body', 'Looks good']);
+    expect(comment.out).toContain('Commented on CLI-1');
+    const closed = await json(['issue', 'close', 'CLI-1']);
+    const states = await json(['state', 'list', '--team', 'CLI']);
+    expect(states.find((s: any) => s.id === closed.stateId)).toMatchObject({ name: 'Done', category: 'completed' });
+    expect((await cli(['issue', 'archive', 'CLI-1'])).out).toContain('Archived CLI-1');
+    expect((await json(['issue', 'list', '--team', 'CLI'])).map((i: any) => i.identifier)).not.toContain('CLI-1');
+    await json(['issue', 'create', '--team', 'CLI', '--title', 'Short lived']);
+    expect((await cli(['issue', 'delete', 'CLI-2'])).code).toBe(2); // no TTY, no --yes
+    expect((await cli(['issue', 'delete', 'CLI-2', '--yes'])).out).toContain('Deleted CLI-2');
+    const gone = await cli(['issue', 'view', 'CLI-2']);
+    expect(gone.code).toBe(1);
+    expect(gone.err).toContain('error: Issue CLI-2 not found');
+  });
+
+  it('lists teams, labels and tokens; creates and revokes a token', async () => {
+    expect((await json(['team', 'list'])).map((t: any) => t.key)).toEqual(['CLI']);
+    expect(await json(['label', 'list'])).toEqual([]);
+    const created = await json(['token', 'create', '--name', 'ci', '--scope', 'read']);
+    expect(created.value).toMatch(/^pat_/);
+    expect((await json(['token', 'list'])).map((t: any) => t.name)).toContain('ci');
+    expect((await json(['whoami'], { EXPONENTIAL_TOKEN: created.value })).user.email).toBe('cli@example.com');
+    const denied = await cli(['issue', 'create', '--team', 'CLI', '--title', 'nope'], { EXPONENTIAL_TOKEN: created.value });
+    expect(denied.code).toBe(3);
+    expect(denied.err).toContain('write');
+    expect((await cli(['token', 'revoke', created.token.id])).code).toBe(0);
+    const revoked = await cli(['whoami'], { EXPONENTIAL_TOKEN: created.value });
+    expect(revoked.code).toBe(3);
+  });
+
+  it('watch prints a change made by another client, one line each, until interrupted', async () => {
+    const child = spawn(process.execPath, [bin, 'watch'], {
+      cwd: root,
+      env: { ...process.env, EXPONENTIAL_CONFIG_HOME: configHome, EXPONENTIAL_TOKEN: token, EXPONENTIAL_API_URL: server.url },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const until = async (pred: () => boolean, what: string) => {
+      for (let i = 0; i < 150 && !pred(); i++) await new Promise((r) => setTimeout(r, 100));
+      if (!pred()) throw new Error(`${what} not seen; stdout: ${out}; stderr: ${err}`);
+    };
+    await until(() => err.includes('Watching'), 'Watching');
+    const r = await fetch(`${server.url}/api/v1/issues`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ teamId: 'CLI', title: 'Seen by watch' }),
+    });
+    expect(r.status).toBe(201);
+    await until(() => out.includes('Seen by watch'), 'the new issue');
+    expect(out.split('\n').find((l) => l.includes('Seen by watch'))).toMatch(/^v\d+ issue insert CLI-\d+ "Seen by watch"$/);
+    child.kill('SIGINT');
+    const code = await new Promise((res) => child.once('exit', res));
+    expect(code).toBe(0);
+  });
+
+  it('answers mistakes with usage (2), errors (1) and help (0)', async () => {
+    const noTeam = await cli(['issue', 'create', '--title', 'x']);
+    expect(noTeam.code).toBe(2);
+    expect(noTeam.err).toContain('--team is required');
+    const prio = await cli(['issue', 'list', '--priority', 'huge']);
+    expect(prio.code).toBe(2);
+    expect(prio.err).toContain('--priority must be one of none, urgent, high, medium, low');
+    expect((await cli(['issue', 'frobnicate'])).code).toBe(2);
+    expect((await cli(['issue', 'list', '--nope'])).code).toBe(2);
+    const help = await cli(['issue', 'update', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.out).toContain('Usage: exponential issue update <KEY-N> [options]');
+    const down = await cli(['whoami', '--api-url', 'http://127.0.0.1:9']);
+    expect(down.code).toBe(1);
+    expect(down.err).toContain('Cannot reach http://127.0.0.1:9');
+    const unknownTeam = await cli(['issue', 'create', '--team', 'ZZZ', '--title', 'x']);
+    expect(unknownTeam.code).toBe(1);
+    expect(unknownTeam.err).toContain('Team "ZZZ" not found');
+  });
+
+  it('prints completion scripts and migrates a database', async () => {
+    const bash = await cli(['completion', 'bash']);
+    expect(bash.out).toContain('complete -F _exponential exponential');
+    expect(bash.out).toContain('"issue list") opts="--team --state');
+    expect((await cli(['completion', 'zsh'])).out).toContain('bashcompinit');
+    expect((await cli(['completion', 'fish'])).code).toBe(2);
+    const migrated = await cli(['migrate', '--data-dir', path.join(tmp, 'other')], { DATABASE_URL: '', NODE_ENV: 'development' });
+    expect(migrated.code, migrated.err).toBe(0);
+    expect(migrated.err).toContain('Migrations applied');
+  }, 60_000);
+});
