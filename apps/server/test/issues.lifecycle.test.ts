@@ -148,6 +148,11 @@ describe('POST /issues/:issueId/archive and /unarchive', () => {
     expect((await historyOf(t, issue.id)).map((h) => h.kind)).toEqual(['created', 'archived', 'unarchived']);
     const notFoundUn = await api(t.app, 'POST', `${url}/unarchive`, { as: B.owner });
     expect(notFoundUn.status).toBe(404);
+    for (const action of ['archive', 'unarchive']) {
+      const bad = await api(t.app, 'POST', `/api/v1/issues/${'x'.repeat(37)}/${action}`, { as: alice });
+      expect(bad.status).toBe(400);
+      expect(bad.body.errors[0]).toEqual({ field: '/params/issueId', message: 'issueId must be at most 36 characters (Unicode code points)' });
+    }
   });
 });
 
@@ -158,6 +163,9 @@ describe('DELETE /issues/:issueId', () => {
     const url = `/api/v1/issues/${parent.id}`;
     expect((await api(t.app, 'DELETE', url, { headers: { origin: APP_URL } })).status).toBe(401);
     expect((await api(t.app, 'DELETE', url, { as: B.owner })).status).toBe(404);
+    const bad = await api(t.app, 'DELETE', '/api/v1/issues/NOPE-0x', { as: alice });
+    expect(bad.status).toBe(404);
+    expect(bad.body.errors[0]).toEqual({ field: '/params/issueId', message: 'Issue NOPE-0x not found' });
     const forbidden = await api(t.app, 'DELETE', url, { as: guest });
     expect(forbidden.status).toBe(403);
     expect(forbidden.body.detail).toBe('Guests cannot delete issues');
