@@ -12,6 +12,7 @@
  *   auto-join do, inventory §2.6–2.7), so they see work from the start.
  * Audit events: `invitation.created`, `invitation.resent`, `invitation.revoked`, `invitation.accepted`.
  */
+import { presentTeamMember } from '../teams/teams.presenter.ts';
 import { and, asc, eq, gt, isNull } from 'drizzle-orm';
 import { invitation, member, team, teamMember, user, workspace } from '@exponential/db';
 import type { Config } from '../../config.ts';
@@ -220,7 +221,8 @@ export function createInvitationService(deps: MutationDeps & { config: Config; m
           if (first) {
             teamId = first.id;
             await ctx.tx.insert(teamMember).values({ teamId, userId: actor.userId, workspaceId: inv.workspaceId, createdAt: ctx.now }).onConflictDoNothing();
-            ctx.emit({ entity: 'teamMember', id: teamId, action: 'insert', data: { teamId, userId: actor.userId }, teamId });
+            const tm = presentTeamMember(teamId, actor.userId);
+            ctx.emit({ entity: 'teamMember', id: tm.id, action: 'insert', data: tm, teamId });
           }
         }
         await recordAudit(ctx.tx, {

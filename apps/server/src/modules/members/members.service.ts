@@ -15,6 +15,7 @@
  *   personal access tokens there and their pending invitations; audit events
  *   `member.role_changed`, `member.removed`, `member.left`.
  */
+import { presentTeamMember } from '../teams/teams.presenter.ts';
 import { and, asc, count, eq, gt, isNull } from 'drizzle-orm';
 import { invitation, member, personalAccessToken, teamMember, user, type Tx } from '@exponential/db';
 import type { Config } from '../../config.ts';
@@ -68,7 +69,8 @@ async function depart(ctx: MutationContext, m: MemberRow, email: string, action:
     .where(and(eq(teamMember.workspaceId, m.workspaceId), eq(teamMember.userId, m.userId)))
     .returning({ teamId: teamMember.teamId });
   for (const { teamId } of teams) {
-    ctx.emit({ entity: 'teamMember', id: teamId, action: 'delete', data: { teamId, userId: m.userId }, teamId });
+    const tm = presentTeamMember(teamId, m.userId);
+    ctx.emit({ entity: 'teamMember', id: tm.id, action: 'delete', data: tm, teamId });
   }
   const revoked = await ctx.tx
     .update(personalAccessToken)

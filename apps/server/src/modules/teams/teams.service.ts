@@ -14,7 +14,7 @@ import { authorize } from '../../lib/policy.ts';
 import type { MutationContext, MutationDeps } from '../../sync/mutation.ts';
 import { runMutation } from '../../sync/mutation.ts';
 import { moveIssuesToState } from '../issues/issues.events.ts';
-import { presentState, presentTeam } from './teams.presenter.ts';
+import { presentState, presentTeam, presentTeamMember } from './teams.presenter.ts';
 import { getReadableTeam, readableTeams, type TeamViewer } from './teams.repository.ts';
 
 type Category = (typeof workflowState.$inferSelect)['category'];
@@ -90,7 +90,8 @@ export async function createTeamIn(ctx: MutationContext, creatorId: string, inpu
     .values(defs.map((d, i) => ({ id: newId(), workspaceId, teamId: t!.id, ...d, position: (i + 1) * 1000, createdAt: now, updatedAt: now })))
     .returning();
   ctx.emit({ entity: 'team', id: t!.id, action: 'insert', data: presentTeam(t!), teamId: t!.id });
-  ctx.emit({ entity: 'teamMember', id: t!.id, action: 'insert', data: { teamId: t!.id, userId: creatorId }, teamId: t!.id });
+  const tm = presentTeamMember(t!.id, creatorId);
+  ctx.emit({ entity: 'teamMember', id: tm.id, action: 'insert', data: tm, teamId: t!.id });
   for (const s of states) ctx.emit({ entity: 'workflowState', id: s.id, action: 'insert', data: presentState(s), teamId: t!.id });
   return { team: t!, states };
 }
@@ -218,7 +219,10 @@ export function createTeamService(deps: MutationDeps) {
           .values({ teamId: t.id, userId, workspaceId: viewer.workspaceId, createdAt: ctx.now })
           .onConflictDoNothing()
           .returning();
-        if (inserted.length) ctx.emit({ entity: 'teamMember', id: t.id, action: 'insert', data: { teamId: t.id, userId }, teamId: t.id });
+        if (inserted.length) {
+          const tm = presentTeamMember(t.id, userId);
+          ctx.emit({ entity: 'teamMember', id: tm.id, action: 'insert', data: tm, teamId: t.id });
+        }
       });
     },
 
@@ -232,7 +236,8 @@ export function createTeamService(deps: MutationDeps) {
           .where(and(eq(teamMember.teamId, t.id), eq(teamMember.userId, userId)))
           .returning();
         if (!removed.length) throw notFound('Team member', '/params/userId', userId);
-        ctx.emit({ entity: 'teamMember', id: t.id, action: 'delete', data: { teamId: t.id, userId }, teamId: t.id });
+        const tm = presentTeamMember(t.id, userId);
+        ctx.emit({ entity: 'teamMember', id: tm.id, action: 'delete', data: tm, teamId: t.id });
       });
     },
 
