@@ -20,6 +20,7 @@ import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
 import { comment, issue, issueHistory, issueLabel, issueRelation, label, team, workflowState } from '@exponential/db';
 import { newId } from '../../lib/ids.ts';
 import { rankBetween, ranksBetween } from '../../lib/rank.ts';
+import { sanitizeRichText } from '../../lib/sanitize.ts';
 import type { MutationContext } from '../../sync/mutation.ts';
 import { createTeamIn } from '../teams/teams.service.ts';
 import { resolveIdentities, type PlaceholderIdentity } from './imports.identities.ts';
@@ -258,6 +259,8 @@ export async function writeImport(ctx: MutationContext, doc: ImportDoc, opts: Wr
   const total = Math.max(1, doc.issues.length * 2 + doc.comments.length);
   let done = 0;
   const tick = (n: number) => () => { done += n; opts.onProgress?.(Math.min(1, done / total)); };
+  // Rich text was sanitized at validation; it goes through the sanitizer again at the write, as
+  // every writer of a rich-text column does (test/sanitize.test.ts). Idempotent on sanitized HTML.
   const rows = topo.map((i) => {
     const t = teamOf.get(i.teamRef)!;
     const st = (i.state.name ? stateIn.get(`${t.id}\u0000${stateKey(i.state.name)}`) : undefined) ?? defaultOf(t.id, i.state.category) ?? defaultOf(t.id, 'backlog') ?? defaultOf(t.id, 'unstarted')!;
@@ -265,7 +268,7 @@ export async function writeImport(ctx: MutationContext, doc: ImportDoc, opts: Wr
     const updated = i.updatedAt && i.updatedAt >= created ? i.updatedAt : created;
     const fill = !exponential;
     return {
-      id: idOf.get(i.ref)!, workspaceId, teamId: t.id, number: numberOf.get(i.ref)!, title: i.title, description: i.html ?? null, stateId: st.id,
+      id: idOf.get(i.ref)!, workspaceId, teamId: t.id, number: numberOf.get(i.ref)!, title: i.title, description: i.html ? sanitizeRichText(i.html) : null, stateId: st.id,
       assigneeId: userOf(i.assigneeRef), creatorId: userOf(i.creatorRef), priority: i.priority, estimate: i.estimate ?? null,
       parentId: i.parentRef ? idOf.get(i.parentRef) ?? null : null, sortOrder: rankOf.get(i.ref)!, dueDate: i.dueDate ?? null,
       startedAt: i.startedAt ?? null,
@@ -288,7 +291,7 @@ export async function writeImport(ctx: MutationContext, doc: ImportDoc, opts: Wr
     const created = c.createdAt ?? now;
     return {
       id: commentIds[n]!, workspaceId, issueId: idOf.get(c.issueRef)!, userId: userOf(c.authorRef), parentId: c.parentRef ? remap.get(c.parentRef) ?? null : null,
-      body: c.html ?? '', editedAt: c.editedAt ?? null, createdAt: created, updatedAt: c.updatedAt && c.updatedAt >= created ? c.updatedAt : created,
+      body: sanitizeRichText(c.html ?? ''), editedAt: c.editedAt ?? null, createdAt: created, updatedAt: c.updatedAt && c.updatedAt >= created ? c.updatedAt : created,
     };
   });
   commentRows.sort((a, b) => Number(a.parentId !== null) - Number(b.parentId !== null));
