@@ -163,6 +163,38 @@ test('the command palette runs commands and finds issues; ? lists shortcuts', as
   await page.context().close();
 });
 
+test('the description editor loads on demand, saves on blur, and breaks no CSP rule', async ({ browser, baseURL }) => {
+  const page = await openApp(browser);
+  await createIssueViaApi(page.request, baseURL!, workspace.id, { teamId: team.id, title: 'Needs a description', priority: 'urgent' });
+  const requested: string[] = [];
+  const cspErrors: string[] = [];
+  page.on('request', (r) => requested.push(r.url()));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) cspErrors.push(m.text());
+  });
+  const editorChunk = (u: string) => /\/assets\/DescriptionEditor-[^/]+\.js$/.test(u);
+
+  await page.goto(list(workspace.urlSlug, team.key));
+  await expect(page.getByTestId('issue-row').first()).toBeVisible();
+  expect(requested.some(editorChunk)).toBe(false);
+
+  const identifier = await page.getByTestId('issue-row').first().getAttribute('data-identifier');
+  await page.keyboard.press('j');
+  await page.keyboard.press('Enter');
+  const editor = page.getByTestId('description-editor').locator('.ProseMirror');
+  await editor.click();
+  await page.keyboard.type('Steps to reproduce: <script>alert(1)</script>');
+  await page.getByLabel('Issue title').click();
+  expect(requested.some(editorChunk)).toBe(true);
+  await expect
+    .poll(async () => (await (await page.request.get(`/api/v1/issues/${identifier}`, { headers: { 'x-workspace': workspace.id } })).json()).description)
+    .toBe('<p>Steps to reproduce: &lt;script&gt;alert(1)&lt;/script&gt;</p>');
+  await page.reload();
+  await expect(page.getByTestId('description-editor')).toContainText('Steps to reproduce: <script>alert(1)</script>');
+  expect(cspErrors).toEqual([]);
+  await page.context().close();
+});
+
 test('the theme follows the choice in settings (dark)', async ({ browser }) => {
   const page = await openApp(browser);
   await page.goto(`/${workspace.urlSlug}/settings`);

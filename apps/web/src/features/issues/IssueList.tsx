@@ -99,7 +99,7 @@ export const IssueList = observer(function IssueList({ groups, onCreateInGroup }
   );
 
   return (
-    <div ref={scroller} className="min-h-0 flex-1 overflow-y-auto" role="grid" aria-label="Issues" data-testid="issue-list">
+    <div ref={scroller} className="min-h-0 flex-1 overflow-y-auto" role="list" aria-label="Issues" data-testid="issue-list">
       <div className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
         {virtualizer.getVirtualItems().map((v) => {
           const row = rows[v.index]!;
@@ -120,7 +120,7 @@ export const IssueList = observer(function IssueList({ groups, onCreateInGroup }
 
 function GroupHeader({ group, onCreate }: { group: IssueGroup; onCreate?: (g: IssueGroup) => void }) {
   return (
-    <div role="rowheader" className="group flex h-9 items-center gap-2 border-b border-line bg-subtle pr-4 pl-5" data-testid="group-header">
+    <div role="heading" aria-level={2} className="group flex h-9 items-center gap-2 border-b border-line bg-subtle pr-4 pl-5" data-testid="group-header">
       <StateIcon category={group.category} color={group.color} />
       <span className="font-medium">{group.title}</span>
       <span className="text-muted tabular-nums">{group.issues.length}</span>

@@ -200,7 +200,9 @@ function Property(props: { label: string; keys: string[]; onClick: () => void; c
       >
         {props.children}
         <span className="flex-1" />
-        <Kbd keys={props.keys} className="shrink-0 opacity-0 group-hover:opacity-100" />
+        <span className="hidden shrink-0 group-hover:inline-flex">
+          <Kbd keys={props.keys} />
+        </span>
       </button>
     </div>
   );

@@ -26,8 +26,8 @@ export const IssueRow = observer(function IssueRow({ issue, focused, onOpen }: I
   };
   return (
     <div
-      role="row"
-      aria-selected={focused}
+      role="listitem"
+      aria-current={focused ? 'true' : undefined}
       data-testid="issue-row"
       data-identifier={issue.identifier}
       data-focused={focused ? 'true' : undefined}

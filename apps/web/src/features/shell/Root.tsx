@@ -4,7 +4,7 @@
  */
 import { Link, Outlet } from '@tanstack/react-router';
 import { observer } from 'mobx-react-lite';
-import { useEffect } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { setUnauthenticatedHandler } from '../../api/client.ts';
 import { useGlobalKeys } from '../../commands/useCommands.ts';
 import { currentHref, go, paths } from '../../navigation.ts';
@@ -14,17 +14,31 @@ import { Toasts } from './Toasts.tsx';
 /** Root layout. */
 export const Root = observer(function Root() {
   const store = useStore();
+  const [error, setError] = useState<string | null>(null);
   useGlobalKeys();
+  const load = useCallback(() => {
+    setError(null);
+    store.loadSession().catch((err: Error) => setError(err.message));
+  }, [store]);
   useEffect(() => {
     setUnauthenticatedHandler(() => store.setMe(null));
-    if (store.status === 'unknown') {
-      store.loadSession().catch((err: Error) => store.ui.toast(err.message, 'error'));
-    }
+    if (store.status === 'unknown') load();
     return () => setUnauthenticatedHandler(null);
-  }, [store]);
+  }, [store, load]);
   return (
     <>
-      {store.status === 'unknown' ? <Splash /> : <Outlet />}
+      {store.status !== 'unknown' ? (
+        <Outlet />
+      ) : error ? (
+        <div className="flex h-full flex-col items-center justify-center gap-3 text-center" role="alert">
+          <p className="text-danger">{error}</p>
+          <button type="button" className="text-accent hover:underline" onClick={load}>
+            Try again
+          </button>
+        </div>
+      ) : (
+        <Splash />
+      )}
       <Toasts />
     </>
   );
