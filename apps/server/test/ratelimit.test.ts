@@ -155,6 +155,10 @@ describe('API budget per signed-in user and per token', () => {
     }
     expect(statuses).toEqual([200, 200, 200, 429, 429]);
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json', remoteAddress: '192.0.2.11' })).statusCode).toBe(200);
+    // The sign-in confirmation page is public and outside /api: limited the same way.
+    const page: number[] = [];
+    for (let i = 0; i < 4; i++) page.push((await t.app.inject({ method: 'GET', url: '/auth/verify?token=x', remoteAddress: '192.0.2.12' })).statusCode);
+    expect(page).toEqual([200, 200, 200, 429]);
     for (let i = 0; i < 10; i++) {
       const h = await t.app.inject({ method: 'GET', url: '/api/healthz', remoteAddress: '192.0.2.10' });
       expect(h.statusCode).toBe(200);

@@ -7,9 +7,10 @@
  * Limits:
  * - a route's own `config.rateLimit` (e.g. magic links per address) applies to that route alone;
  * - otherwise every authenticated route draws on one API-wide budget per actor
- *   (`rateLimitPerMinute`, default 600 per minute), and every public `/api/v1` route on one
- *   budget per client address (`publicRateLimitPerMinute`, default 60 per minute);
- * - health, metrics and non-API routes (the web app's files) are not limited.
+ *   (`rateLimitPerMinute`, default 600 per minute), and every public route under `/api/v1/`,
+ *   `/oauth/` or `/auth/` on one budget per client address (`publicRateLimitPerMinute`, default
+ *   60 per minute);
+ * - health, metrics, the WebSocket upgrade and the web app's files are not limited.
  *
  * Every limited response carries `X-RateLimit-Limit`, `X-RateLimit-Remaining` and
  * `X-RateLimit-Reset` (seconds until the window resets); a refused one is a 429 problem+json,
@@ -22,6 +23,9 @@ import fp from 'fastify-plugin';
 import type { Config } from '../config.ts';
 import { clientIp } from '../lib/client-ip.ts';
 import { AppError } from '../lib/errors.ts';
+
+/** Public routes under these prefixes share the per-address budget. */
+export const PUBLIC_LIMITED_PREFIXES = ['/api/v1/', '/oauth/', '/auth/'];
 
 /** The bucket key of a request: `token:<id>`, `user:<id>` or `ip:<address>`. */
 export function rateLimitKey(req: FastifyRequest): string {
@@ -79,7 +83,7 @@ export default fp<RateLimitPluginOptions>(
       if (cfg.auth && cfg.auth !== 'public') {
         apiBudget ??= app.createRateLimit({ max: config.rateLimitPerMinute, timeWindow: minute, keyGenerator: (req) => `api:${rateLimitKey(req)}` });
         hook = enforce(apiBudget);
-      } else if (route.url.startsWith('/api/v1/')) {
+      } else if (PUBLIC_LIMITED_PREFIXES.some((p) => route.url.startsWith(p))) {
         publicBudget ??= app.createRateLimit({
           max: config.publicRateLimitPerMinute,
           timeWindow: minute,
