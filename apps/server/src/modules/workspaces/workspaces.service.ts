@@ -3,12 +3,13 @@
  * the caller's, reading and renaming the current one.
  */
 import { and, asc, eq, ne } from 'drizzle-orm';
-import { member, workspace } from '@exponential/db';
+import { member, user, workspace } from '@exponential/db';
 import { conflict, notFound } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { authorize, type Role } from '../../lib/policy.ts';
 import { iso } from '../../lib/schemas.ts';
 import { type MutationDeps, runMutation } from '../../sync/mutation.ts';
+import { presentMemberOp } from '../members/members.presenter.ts';
 import { presentTeam } from '../teams/teams.presenter.ts';
 import { createTeamIn } from '../teams/teams.service.ts';
 
@@ -50,7 +51,12 @@ export function createWorkspaceService(deps: MutationDeps) {
         wsId,
         userId,
         async (ctx) => {
-          await ctx.tx.insert(member).values({ id: newId(), workspaceId: wsId, userId, role: 'owner', createdAt: ctx.now, updatedAt: ctx.now });
+          const [owner] = await ctx.tx
+            .insert(member)
+            .values({ id: newId(), workspaceId: wsId, userId, role: 'owner', createdAt: ctx.now, updatedAt: ctx.now })
+            .returning();
+          const [u] = await ctx.tx.select().from(user).where(eq(user.id, userId));
+          ctx.emit({ entity: 'member', id: owner!.id, action: 'insert', data: presentMemberOp(owner!, u!) });
           const { team } = await createTeamIn(ctx, userId, { name: input.teamName ?? input.name, key: input.teamKey });
           const [w] = await ctx.tx.select().from(workspace).where(eq(workspace.id, wsId));
           ctx.emit({ entity: 'workspace', id: wsId, action: 'insert', data: presentWorkspace(w!) });
