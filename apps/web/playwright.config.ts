@@ -10,7 +10,7 @@
  * Reporters: `list`, plus JSON to $PLAYWRIGHT_JSON_OUTPUT_NAME when set (scripts/test.mjs reads it).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +25,13 @@ function freePort(): string {
 }
 
 process.env.E2E_PORT ??= freePort();
-process.env.E2E_DATA_DIR ??= mkdtempSync(path.join(tmpdir(), 'exponential-e2e-'));
+if (!process.env.E2E_DATA_DIR) {
+  // Created once, by the runner (workers inherit the variable); removed when the runner exits,
+  // after the web server has stopped. E2E_KEEP_DATA=1 keeps it for a look at the outbox or database.
+  const dir = mkdtempSync(path.join(tmpdir(), 'exponential-e2e-'));
+  process.env.E2E_DATA_DIR = dir;
+  if (!process.env.E2E_KEEP_DATA) process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+}
 const port = process.env.E2E_PORT;
 const baseURL = `http://127.0.0.1:${port}`;
 
