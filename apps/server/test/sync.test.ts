@@ -4,7 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken, joinAs } from './access-fixtures.ts';
-import { api, createTestApp, createWorkspace, signIn, type SignedIn, type TestApp } from './helpers.ts';
+import { streamBootstrap } from '../src/sync/bootstrap.ts';
+import { loadScope } from '../src/sync/scope.ts';
+import { api, createTestApp, createWorkspace, engine, signIn, type SignedIn, type TestApp } from './helpers.ts';
 import { bootstrap, idsOf } from './sync-helpers.ts';
 
 let t: TestApp;
@@ -15,6 +17,7 @@ let eng: string;
 let sec: string;
 let engIssue: any;
 let secIssue: any;
+let opsWorkspace: string;
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -29,6 +32,7 @@ beforeAll(async () => {
   engIssue = (await api(t.app, 'POST', '/api/v1/issues', { as: alice, body: { teamId: 'ENG', title: 'Public work' } })).body;
   secIssue = (await api(t.app, 'POST', '/api/v1/issues', { as: alice, body: { teamId: 'SEC', title: 'Secret work' } })).body;
   expect(secIssue.identifier).toBe('SEC-1');
+  opsWorkspace = ws.workspace.id;
 });
 afterAll(async () => t?.close());
 
@@ -207,5 +211,44 @@ describe('exactly-once REST writes (X-Client-Id, X-Client-Mutation-Id)', () => {
   it('keeps counters per user: another user may use the same client id', async () => {
     const r = await api(t.app, 'POST', '/api/v1/issues', { as: bob, body: { teamId: 'ENG', title: 'Bob once' }, headers: headers(1) });
     expect(r.status).toBe(201);
+  });
+});
+
+describe('bootstrap consistency', () => {
+  it(`reflects its header version even while writes commit during the stream (${engine})`, async () => {
+    const ops = await api(t.app, 'POST', '/api/v1/teams', { as: alice, body: { name: 'Operations', key: 'OPS' } });
+    const opsTeam = ops.body.id as string;
+    for (let i = 0; i < 9; i++) await api(t.app, 'POST', '/api/v1/issues', { as: alice, body: { teamId: 'OPS', title: `Snap ${i}` } });
+    const last = (await api(t.app, 'GET', '/api/v1/issues/OPS-9', { as: alice })).body;
+    const scope = (await loadScope(t.database.db, alice.userId, opsWorkspace))!;
+    const chunks: string[] = [];
+    let wrote = false;
+    await streamBootstrap(t.database, scope, { includeArchived: false, pageSize: 2, chunkBytes: 1 }, {
+      async write(chunk) {
+        chunks.push(chunk);
+        if (!wrote && chunk.includes('"entity":"issue"')) {
+          // Commit while the snapshot is being read: an edit of an issue not sent yet, and a new issue.
+          wrote = true;
+          expect((await api(t.app, 'PATCH', `/api/v1/issues/${last.id}`, { as: alice, body: { title: 'Edited meanwhile' } })).status).toBe(200);
+          expect((await api(t.app, 'POST', '/api/v1/issues', { as: alice, body: { teamId: 'OPS', title: 'Created meanwhile' } })).status).toBe(201);
+        }
+      },
+    });
+    expect(wrote).toBe(true);
+    const lines = chunks.join('').trim().split('\n').map((l) => JSON.parse(l));
+    const header = lines[0];
+    const issues = new Map(lines.filter((l) => l.entity === 'issue' && l.data.teamId === opsTeam).map((l) => [l.data.id, l.data]));
+    const after = await api(t.app, 'GET', `/api/v1/sync/ops?after=${header.version}`, { as: alice });
+    expect(after.body.toVersion).toBe(header.version + 2);
+    if (engine === 'postgres') {
+      // One REPEATABLE READ snapshot: exactly the state at `version`.
+      expect(issues.get(last.id)?.title).toBe('Snap 8');
+      expect([...issues.values()].some((i) => i.title === 'Created meanwhile')).toBe(false);
+    }
+    // Either way, applying the operations after `version` gives exactly the current state.
+    for (const op of after.body.ops) if (op.entity === 'issue' && op.data.teamId === opsTeam) issues.set(op.id, op.data);
+    const fresh = await bootstrap(t, alice);
+    expect(fresh.entities.filter((e) => e.entity === 'issue' && e.data.teamId === opsTeam).map((e) => e.data).sort((a, b) => a.number - b.number))
+      .toEqual([...issues.values()].sort((a, b) => a.number - b.number));
   });
 });

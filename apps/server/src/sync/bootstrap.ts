@@ -42,6 +42,8 @@ export interface BootstrapOptions {
   clientId?: string;
   /** Issues per database page. */
   pageSize?: number;
+  /** Bytes buffered before handing a chunk to the sink (default 64 KB). */
+  chunkBytes?: number;
 }
 
 /** Where lines go; `write` resolves once the consumer can take more (back-pressure). */
@@ -68,11 +70,14 @@ export async function streamBootstrap(database: Database, scope: SyncScope, opts
 class LineWriter {
   private buf = '';
   readonly counts: Record<string, number> = {};
-  constructor(private readonly sink: LineSink) {}
+  constructor(
+    private readonly sink: LineSink,
+    private readonly chunkBytes: number,
+  ) {}
 
   async line(obj: unknown): Promise<void> {
     this.buf += `${JSON.stringify(obj)}\n`;
-    if (this.buf.length >= 64 * 1024) await this.flush();
+    if (this.buf.length >= this.chunkBytes) await this.flush();
   }
 
   async entity(entity: string, data: unknown): Promise<void> {
@@ -93,7 +98,7 @@ async function writeSnapshot(ex: Executor, scope: SyncScope, opts: BootstrapOpti
   // First statement: under REPEATABLE READ it fixes the snapshot, and the version belongs to it.
   const version = await headVersion(ex, workspaceId);
   if (version === null) throw new Error('workspace vanished');
-  const out = new LineWriter(sink);
+  const out = new LineWriter(sink, opts.chunkBytes ?? 64 * 1024);
   let lastMutationId: number | undefined;
   if (opts.clientId) {
     const [cm] = await ex

@@ -78,6 +78,7 @@ export function createGateway(deps: GatewayDeps) {
     private closed = false;
     private lastSeen = Date.now();
     private timers: NodeJS.Timeout[] = [];
+    private scopeChain: Promise<unknown> = Promise.resolve();
 
     constructor(
       private readonly ws: WebSocket,
@@ -262,8 +263,19 @@ export function createGateway(deps: GatewayDeps) {
       }
     }
 
-    /** Reloads the scope; announces gained or lost teams. @returns false when the socket closed */
-    private async refreshScope(version: number): Promise<boolean> {
+    /**
+     * Reloads the scope; announces gained or lost teams. Calls run one after another (the pump
+     * and the heartbeat may both ask), so one change is announced once.
+     * @returns false when the socket closed
+     */
+    private refreshScope(version: number): Promise<boolean> {
+      const run = this.scopeChain.then(() => this.reloadScope(version));
+      this.scopeChain = run.catch(() => false);
+      return run;
+    }
+
+    private async reloadScope(version: number): Promise<boolean> {
+      if (this.closed) return false;
       const before = this.scope as SyncScope;
       const after = await loadScope(deps.database.db, before.userId, before.workspaceId);
       if (this.closed) return false;
