@@ -4,6 +4,8 @@
  * membership, several tabs, and the slow-consumer bound.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { and, eq, lte } from 'drizzle-orm';
+import { syncOperation } from '@exponential/db';
 import { gatewayLimits } from '../src/sync/gateway.ts';
 import { createToken, joinAs } from './access-fixtures.ts';
 import { api, createTestApp, createWorkspace, signIn, type SignedIn, type TestApp } from './helpers.ts';
@@ -194,5 +196,24 @@ describe('streaming', () => {
     } finally {
       Object.assign(gatewayLimits, saved);
     }
+  });
+
+  it('resets a client below the retention floor (ops pruned) and answers 410 over HTTP', async () => {
+    const dora = await signIn(t, 'dora@example.com');
+    const ws = await createWorkspace(t, dora, 'Pruned', 'PRU');
+    for (let i = 0; i < 3; i++) await api(t.app, 'POST', '/api/v1/issues', { as: dora, body: { teamId: 'PRU', title: `P${i}` } });
+    const token = await createToken(t, dora, { scopes: ['read'] });
+    // Retention: versions 1 and 2 are gone from the log.
+    await t.database.db.delete(syncOperation).where(and(eq(syncOperation.workspaceId, ws.workspace.id), lte(syncOperation.version, 2)));
+    const old = track(await connect(base, { token, baseVersion: 1 }));
+    expect(old.frames[0]).toMatchObject({ type: 'reset', reason: 'too_far_behind' });
+    expect((await old.closed).code).toBe(4001);
+    const http = await api(t.app, 'GET', '/api/v1/sync/ops?after=1', { as: { token } });
+    expect(http.status).toBe(410);
+    expect(http.body.code).toBe('reset_required');
+    const ok = track(await connect(base, { token, baseVersion: 2 }));
+    expect(ok.frames[0]).toMatchObject({ type: 'welcome' });
+    await ok.next((f) => f.type === 'caughtUp');
+    ok.close();
   });
 });

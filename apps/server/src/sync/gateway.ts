@@ -205,8 +205,8 @@ export function createGateway(deps: GatewayDeps) {
       this.scope = scope;
       this.sent = baseVersion;
       this.wanted = head;
-      let set = byWorkspace.get(scope.workspaceId);
-      if (!set) byWorkspace.set(scope.workspaceId, (set = new Set()));
+      const set = byWorkspace.get(scope.workspaceId) ?? new Set<Connection>();
+      byWorkspace.set(scope.workspaceId, set);
       set.add(this);
       this.send({
         type: 'welcome',

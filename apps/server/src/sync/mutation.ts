@@ -93,7 +93,7 @@ export async function runMutation<T>(
   const client = options.client ?? takeAmbientClient();
   const after: Array<() => void | Promise<void>> = [];
   const now = deps.clock.now();
-  let run;
+  let run: { value: T; version: number; changed: boolean };
   try {
     run = await deps.database.db.transaction(async (tx) => {
       if (options.init) await options.init(tx);

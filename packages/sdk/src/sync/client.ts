@@ -197,7 +197,7 @@ export class SyncClient {
   private async bootstrap() {
     const before = this.status;
     this.setStatus('bootstrapping');
-    let b;
+    let b: Awaited<ReturnType<typeof fetchBootstrap>>;
     try {
       b = await fetchBootstrap(this.http, { includeArchived: this.store.includeArchived, clientId: this.clientId });
     } finally {
@@ -336,7 +336,7 @@ export class SyncClient {
   /** Reads the op log over HTTP until the store reaches `target` (or the head). */
   private async catchUp(target: number) {
     while (this.store.version < target) {
-      let page;
+      let page: Awaited<ReturnType<typeof fetchOps>>;
       try {
         page = await fetchOps(this.http, this.store.version);
       } catch (err) {

@@ -48,8 +48,8 @@ export class MemoryPersistence implements PersistenceAdapter {
     const { rows, ...meta } = state;
     const tables = new Map<string, Map<string, Row>>();
     for (const { entity, data } of rows) {
-      let t = tables.get(entity);
-      if (!t) tables.set(entity, (t = new Map()));
+      const t = tables.get(entity) ?? new Map<string, Row>();
+      tables.set(entity, t);
       t.set(entity === 'teamMember' ? `${data.teamId}:${data.userId}` : data.id, data);
     }
     this.state = { meta, tables };
@@ -58,8 +58,8 @@ export class MemoryPersistence implements PersistenceAdapter {
   async applyChanges(changes: EntityChange[], meta: PersistedMeta): Promise<void> {
     if (!this.state) return;
     for (const c of changes) {
-      let t = this.state.tables.get(c.entity);
-      if (!t) this.state.tables.set(c.entity, (t = new Map()));
+      const t = this.state.tables.get(c.entity) ?? new Map<string, Row>();
+      this.state.tables.set(c.entity, t);
       if (c.value) t.set(c.key, c.value);
       else t.delete(c.key);
     }

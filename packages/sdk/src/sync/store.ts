@@ -94,8 +94,8 @@ export class SyncStore {
   /** Calls `fn` with the new record (or null) whenever one record changes or the store is replaced. */
   subscribeTo(entity: SyncedEntity, key: string, fn: (value: Row | null) => void): () => void {
     const k = `${entity}\u0000${key}`;
-    let set = this.keyed.get(k);
-    if (!set) this.keyed.set(k, (set = new Set()));
+    const set = this.keyed.get(k) ?? new Set<(value: Row | null) => void>();
+    this.keyed.set(k, set);
     set.add(fn);
     return () => {
       set.delete(fn);
