@@ -7,6 +7,7 @@ import { forbidden } from '../../lib/errors.ts';
 import { abilitiesOf } from '../../lib/policy.ts';
 import { ProblemSchema, Uuid, errorResponses } from '../../lib/schemas.ts';
 import { SESSION_COOKIE, actorOf } from '../../plugins/auth.ts';
+import { PAGE_CSS, PAGE_CSS_PATH, escapeHtml, sendPage } from '../../lib/pages.ts';
 import { createAuthService } from './auth.service.ts';
 
 const MeSchema = Type.Object({
@@ -17,10 +18,6 @@ const MeSchema = Type.Object({
   via: Type.String(),
   workspaces: Type.Array(Type.Object({ id: Uuid, name: Type.String(), urlSlug: Type.String(), role: Type.String() })),
 });
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
-}
 
 /** Sign-in routes: magic link request, confirmation page, verification, sign-out, and `GET /me`. */
 export async function authRoutes(app: App, deps: ModuleDeps) {
@@ -72,6 +69,12 @@ export async function authRoutes(app: App, deps: ModuleDeps) {
   );
 
   app.get(
+    PAGE_CSS_PATH,
+    { schema: { hide: true }, config: { auth: 'public' } },
+    async (_req, reply) => reply.type('text/css; charset=utf-8').header('Cache-Control', 'public, max-age=3600').send(PAGE_CSS),
+  );
+
+  app.get(
     '/auth/verify',
     {
       schema: { hide: true, querystring: Type.Object({ token: Type.Optional(Type.String({ maxLength: 200 })) }) },
@@ -82,15 +85,13 @@ export async function authRoutes(app: App, deps: ModuleDeps) {
       // `same-origin`, not `no-referrer`: under `no-referrer` browsers send `Origin: null` with the
       // form's POST (Fetch §3.1), which the login CSRF check refuses. The token still never leaves
       // the origin in a Referer.
-      reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-store').header('Referrer-Policy', 'same-origin');
-      return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Sign in to exponential</title></head>
-<body style="font-family:system-ui,sans-serif;max-width:28rem;margin:15vh auto;padding:0 1rem;color:#1f2023">
-<h1 style="font-size:1.25rem">Sign in to exponential</h1>
-<p>Confirm to finish signing in on this device.</p>
-<form method="post" action="/api/v1/auth/magic-link/verify">
-<input type="hidden" name="token" value="${escapeHtml(token)}">
-<button type="submit" style="font:inherit;padding:.5rem 1rem;border-radius:6px;border:0;background:#5e6ad2;color:#fff;cursor:pointer">Continue</button>
-</form></body></html>`;
+      reply.header('Referrer-Policy', 'same-origin');
+      return sendPage(
+        reply,
+        200,
+        'Sign in to exponential',
+        `<p>Confirm to finish signing in on this device.</p><form method="post" action="/api/v1/auth/magic-link/verify"><input type="hidden" name="token" value="${escapeHtml(token)}"><button type="submit" class="primary">Continue</button></form>`,
+      );
     },
   );
 

@@ -16,6 +16,7 @@ import { AppError, badRequest, notFound } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { ListOf } from '../../lib/schemas.ts';
 import { SESSION_COOKIE } from '../../plugins/auth.ts';
+import { escapeHtml, sendPage } from '../../lib/pages.ts';
 import { assertSignInAllowed } from './auth-policy.ts';
 import { createAuthService, normalizeEmail, safeRedirect } from './auth.service.ts';
 
@@ -59,13 +60,7 @@ export async function oidcRoutes(app: App, deps: ModuleDeps) {
   const callbackUrl = (id: string) => `${config.appUrl}/api/v1/auth/oidc/${id}/callback`;
 
   const failPage = (reply: FastifyReply, status: number, message: string) =>
-    reply
-      .status(status)
-      .type('text/html; charset=utf-8')
-      .header('Cache-Control', 'no-store')
-      .send(
-        `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign-in failed</title></head><body style="font-family:system-ui,sans-serif;max-width:28rem;margin:15vh auto;padding:0 1rem"><h1 style="font-size:1.25rem">Sign-in failed</h1><p>${message.replace(/[<>&"]/g, '')}</p><p><a href="/">Back to sign-in</a></p></body></html>`,
-      );
+    sendPage(reply, status, 'Sign-in failed', `<p>${escapeHtml(message)}</p><p><a href="/">Back to sign-in</a></p>`);
 
   app.get(
     '/api/v1/auth/providers',
@@ -175,6 +170,9 @@ export async function oidcRoutes(app: App, deps: ModuleDeps) {
         return failPage(reply, 403, `${p.name} did not confirm a verified e-mail address for this account.`);
       }
       const userId = await linkAccount(p.id, String(claims.sub), email, typeof claims.name === 'string' ? claims.name : undefined);
+      // Re-authentication replaces the browser's previous session instead of leaving it alive.
+      const previous = req.cookies[SESSION_COOKIE];
+      if (previous) await auth.signOut(previous);
       const s = await auth.createSession(userId, { ip: req.ip, userAgent: req.headers['user-agent'] }, p.id);
       reply.setCookie(SESSION_COOKIE, s.token, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: s.expiresAt });
       return reply.redirect(flow.r, 303);

@@ -14,6 +14,7 @@ import { type Static, Type } from 'typebox';
 import { oauthApplication, oauthToken, workspace } from '@exponential/db';
 import type { App, ModuleDeps } from '../../app.ts';
 import { sha256 } from '../../lib/crypto.ts';
+import { escapeHtml, sendPage } from '../../lib/pages.ts';
 import { SESSION_COOKIE, type Actor } from '../../plugins/auth.ts';
 import { CODE_TTL_S, OAUTH_SCOPES, createOAuthModel, grantedScopes, matchRedirectUri, revokeFamily } from './oauth.model.ts';
 
@@ -36,18 +37,10 @@ const AuthorizeQuery = Type.Object({
 });
 type AuthorizeParams = Static<typeof AuthorizeQuery>;
 
-function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
-}
+const esc = escapeHtml;
 
 function page(reply: FastifyReply, status: number, title: string, body: string) {
-  return reply
-    .status(status)
-    .type('text/html; charset=utf-8')
-    .header('Cache-Control', 'no-store')
-    .send(
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(title)}</title></head><body style="font-family:system-ui,sans-serif;max-width:30rem;margin:12vh auto;padding:0 1rem;color:#1f2023"><h1 style="font-size:1.25rem">${esc(title)}</h1>${body}</body></html>`,
-    );
+  return sendPage(reply, status, title, body);
 }
 
 /** Redirects to a registered redirect URI with an OAuth error (only after the URI was validated). */
@@ -131,8 +124,8 @@ export async function oauthRoutes(app: App, deps: ModuleDeps) {
         `<p><strong>${esc(oapp.name)}</strong> wants to access the <strong>${esc(ws?.name ?? '')}</strong> workspace as ${esc(actor.email)}:</p><ul>${scopes}</ul>
 <p>It will be sent back to ${esc(new URL(redirectUri).origin)}.</p>
 <form method="post" action="/oauth/authorize">${hidden}
-<button type="submit" name="decision" value="allow" style="font:inherit;padding:.5rem 1rem;border-radius:6px;border:0;background:#5e6ad2;color:#fff">Allow</button>
-<button type="submit" name="decision" value="deny" style="font:inherit;padding:.5rem 1rem;border-radius:6px;border:1px solid #ccc;background:#fff">Deny</button>
+<button type="submit" name="decision" value="allow" class="primary">Allow</button>
+<button type="submit" name="decision" value="deny">Deny</button>
 </form>`,
       );
     },
