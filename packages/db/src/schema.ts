@@ -648,3 +648,29 @@ export const oauthToken = pgTable(
   },
   (t) => [index('oauth_token_family_idx').on(t.familyId), index('oauth_token_user_idx').on(t.userId, t.applicationId)],
 );
+
+/**
+ * Saved views: a named filter plus display options. A personal view is seen and changed only by
+ * its owner; a shared view is seen by everyone who may read its team (or the whole workspace when
+ * it has no team).
+ */
+export const view = pgTable(
+  'view',
+  {
+    id: id(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspace.id, { onDelete: 'cascade' }),
+    teamId: uuid('team_id').references(() => team.id, { onDelete: 'cascade' }),
+    ownerId: uuid('owner_id').references(() => user.id, { onDelete: 'set null' }),
+    name: text('name').notNull(),
+    isPersonal: boolean('is_personal').notNull().default(true),
+    /** A filter tree (packages/domain `FilterNode`). */
+    filter: jsonb('filter').notNull(),
+    /** Display options (packages/domain `ViewDisplay`). */
+    display: jsonb('display').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('view_workspace_idx').on(t.workspaceId), index('view_owner_idx').on(t.ownerId)],
+);
