@@ -24,6 +24,7 @@ import { subscriptionRoutes } from './subscriptions/subscriptions.routes.ts';
 import { sessionRoutes } from './sessions/sessions.routes.ts';
 import { teamRoutes } from './teams/teams.routes.ts';
 import { tokenRoutes } from './tokens/tokens.routes.ts';
+import { viewRoutes } from './views/views.routes.ts';
 import { workspaceRoutes } from './workspaces/workspaces.routes.ts';
 import { syncRoutes } from '../sync/sync.routes.ts';
 
@@ -39,6 +40,7 @@ export async function registerModules(app: App, deps: ModuleDeps): Promise<void>
   await oauthAppRoutes(app, deps);
   await teamRoutes(app, deps);
   await workspaceRoutes(app, deps);
+  await viewRoutes(app, deps);
   await issueRoutes(app, deps);
   await labelRoutes(app, deps);
   await memberRoutes(app, deps);
