@@ -18,7 +18,7 @@ import { AppError } from './lib/errors.ts';
 import type { Mailer } from './lib/mailer.ts';
 import { findBadString } from './lib/text.ts';
 import authPlugin from './plugins/auth.ts';
-import errorsPlugin from './plugins/errors.ts';
+import errorsPlugin, { problem, sendProblem } from './plugins/errors.ts';
 import idempotencyPlugin from './plugins/idempotency.ts';
 import { registerWebApp } from './plugins/web.ts';
 import metricsPlugin from './plugins/metrics.ts';
@@ -134,6 +134,17 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     trustProxy: config.trustedProxies.length ? config.trustedProxies : false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     genReqId: () => crypto.randomUUID(),
+    // URLs the router itself refuses (malformed percent-encoding, a path parameter over 200
+    // characters) get problem+json like every other error, not Fastify's own JSON shape.
+    frameworkErrors: (err, _req, reply) => {
+      if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+        return sendProblem(reply, problem(414, 'uri_too_long', 'A path segment is longer than 200 characters'));
+      }
+      if (err.code === 'FST_ERR_BAD_URL') {
+        return sendProblem(reply, problem(400, 'bad_url', 'The URL is not valid: a path segment is not well-formed percent-encoded UTF-8'));
+      }
+      return sendProblem(reply, problem(400, 'bad_request', 'The request could not be routed'));
+    },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
   useStrictBodyValidation(app);
 
@@ -175,6 +186,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     if (inQuery) {
       throw new AppError(400, 'invalid_text', 'Text must be valid Unicode without NUL characters', [
         { field: `/query${inQuery}`, message: 'contains a NUL character or a lone surrogate' },
+      ]);
+    }
+    // Path segments too: `/teams/ENG%00` would otherwise reach PostgreSQL as a key lookup.
+    const inParams = findBadString(req.params);
+    if (inParams) {
+      throw new AppError(400, 'invalid_text', 'Text must be valid Unicode without NUL characters', [
+        { field: `/params${inParams}`, message: 'contains a NUL character or a lone surrogate' },
       ]);
     }
   });

@@ -84,13 +84,29 @@ export function numericDatesAreDayFirst(values: Iterable<string>): boolean {
 }
 
 /**
+ * True when `s` starts with a `YYYY-MM-DD` day that exists and that PostgreSQL's `date` can store:
+ * month 01–12, a day of that month (leap years included), a year from 0001 (PostgreSQL has no
+ * year 0). JavaScript's `Date.parse` rolls `2026-02-30` over into March instead of refusing it.
+ */
+export function isCalendarDate(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(s);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (y < 1 || mo < 1 || mo > 12 || d < 1) return false;
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  return d <= [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1]!;
+}
+
+/**
  * Reads ISO 8601, RFC 822 and `Date.toString()` dates (Jira's `+0000` offsets included).
- * @returns the date, or null when `raw` is empty or not a date
+ * @returns the date, or null when `raw` is empty or not a date (an ISO day that does not exist,
+ *   such as `2026-02-30`, is not a date)
  */
 export function parseDate(raw: string | null | undefined): Date | null {
   if (raw === null || raw === undefined) return null;
   const s = String(raw).trim();
   if (!s) return null;
+  if (/^\d{4}-\d{2}-\d{2}/.test(s) && !isCalendarDate(s)) return null;
   // `2016-02-03T23:55:46.000+0000` → `+00:00`, which every engine reads.
   const iso = s.replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
   const t = Date.parse(/^\d{4}-\d{2}-\d{2}T/.test(iso) ? iso : s.replace(/\s*\([^)]*\)\s*$/, ''));
@@ -105,7 +121,7 @@ export function dateOnly(d: Date | string | null | undefined): string | null {
   if (!d) return null;
   if (typeof d === 'string') {
     const m = /^(\d{4}-\d{2}-\d{2})/.exec(d.trim());
-    if (m) return m[1]!;
+    if (m) return isCalendarDate(m[1]!) ? m[1]! : null;
     const p = parseDate(d);
     return p ? p.toISOString().slice(0, 10) : null;
   }

@@ -11,6 +11,7 @@ import { codePointLength } from '../../lib/text.ts';
 import { COMMENT_MAX } from '../comments/comments.schemas.ts';
 import { DESCRIPTION_MAX, TITLE_MAX } from '../issues/issues.schemas.ts';
 import type { ImportDoc, ImportIssue, Problem } from './imports.model.ts';
+import { isCalendarDate } from './imports.dates.ts';
 import { toSafeHtml } from './imports.text.ts';
 
 /** Longest label and label-group name (the labels API's limit). */
@@ -114,6 +115,8 @@ export function validateDoc(doc: ImportDoc, mode: 'all' | 'skip'): Validation {
     i.html = full || null;
     if (i.dueDate && !/^\d{4}-\d{2}-\d{2}$/.test(i.dueDate)) {
       if (strictOr(fieldPath(i.path, 'dueDate'), `"${i.dueDate}" is not a YYYY-MM-DD date`) === 'warning') i.dueDate = null;
+    } else if (i.dueDate && !isCalendarDate(i.dueDate)) {
+      if (strictOr(fieldPath(i.path, 'dueDate'), `"${i.dueDate}" is not a valid calendar date`) === 'warning') i.dueDate = null;
     }
     if (i.estimate !== null && i.estimate !== undefined && (i.estimate < 0 || i.estimate > 1_000_000)) {
       if (strictOr(fieldPath(i.path, 'estimate'), 'must be between 0 and 1,000,000') === 'warning') i.estimate = null;

@@ -22,7 +22,7 @@ import { codePointLength } from '../../lib/text.ts';
 import { getReadableTeam, readableTeamIds, type TeamViewer } from '../teams/teams.repository.ts';
 import { type PresentedIssue, presentIssue, priorityValue } from './issues.presenter.ts';
 import { getReadableIssue, parseIdentifier } from './issues.repository.ts';
-import { escapeLike } from './issues.rules.ts';
+import { checkStorableDate, escapeLike } from './issues.rules.ts';
 import { type IssueOrderName, type ListIssuesInput, TITLE_MAX } from './issues.schemas.ts';
 
 const ISO_US = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
@@ -110,6 +110,8 @@ async function conditions(ex: Executor, viewer: TeamViewer, q: ListIssuesInput):
   if (q.priority) where.push(eq(issue.priority, priorityValue(q.priority)));
   if (q.parentId === 'none') where.push(isNull(issue.parentId));
   else if (q.parentId) where.push(eq(issue.parentId, (await getReadableIssue(ex, viewer, q.parentId, '/query/parentId')).id));
+  checkStorableDate(q.dueBefore, '/query/dueBefore', 400);
+  checkStorableDate(q.dueAfter, '/query/dueAfter', 400);
   if (q.dueBefore) where.push(lte(issue.dueDate, q.dueBefore));
   if (q.dueAfter) where.push(gte(issue.dueDate, q.dueAfter));
   if (!q.includeArchived) where.push(isNull(issue.archivedAt));

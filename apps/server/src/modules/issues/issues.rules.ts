@@ -3,7 +3,7 @@
  * category change implies, label set arithmetic, history diffs and search-text handling.
  */
 import type { workflowState } from '@exponential/db';
-import { invalid } from '../../lib/errors.ts';
+import { AppError, invalid } from '../../lib/errors.ts';
 import { codePointLength } from '../../lib/text.ts';
 import type { PresentedIssue } from './issues.presenter.ts';
 import { LABELS_MAX, TITLE_MAX } from './issues.schemas.ts';
@@ -12,17 +12,39 @@ import { LABELS_MAX, TITLE_MAX } from './issues.schemas.ts';
 export type Category = (typeof workflowState.$inferSelect)['category'];
 
 /**
+ * A character that shows: not a control or format character (zero-width space, joiners, bidi
+ * controls), not a separator, not a lone combining mark, not default-ignorable (Unicode 16 §5.21,
+ * e.g. U+3164 HANGUL FILLER).
+ */
+const VISIBLE = /[^\p{Cc}\p{Cf}\p{Z}\p{M}\p{Default_Ignorable_Code_Point}]/u;
+
+/**
  * Normalises a title: line breaks and tabs become spaces, then it is trimmed.
  * @param field JSON pointer for errors (`/body/title`)
- * @throws AppError 422 when blank or longer than {@link TITLE_MAX} code points
+ * @throws AppError 422 when blank, without a visible character (only zero-width or bidi
+ *   controls, say), or longer than {@link TITLE_MAX} code points
  */
 export function normalizeTitle(raw: string, field: string): string {
   const title = raw.replace(/[\r\n\t\v\f\u2028\u2029]+/g, ' ').trim();
   if (!title) throw invalid(field, 'title must not be blank');
+  if (!VISIBLE.test(title)) throw invalid(field, 'title must contain a visible character');
   if (codePointLength(title) > TITLE_MAX) {
     throw invalid(field, `title must be at most ${TITLE_MAX} characters (Unicode code points)`);
   }
   return title;
+}
+
+/**
+ * Checks a `YYYY-MM-DD` date that passed the schema's `format: date` (which already refuses
+ * impossible days such as 2026-02-30) for the one value PostgreSQL's `date` cannot store: the
+ * year 0000. ISO 8601's proleptic calendar has a year 0; PostgreSQL counts 1 BC instead.
+ * @param status 422 for a body field, 400 for a query parameter
+ * @throws AppError `validation_failed` naming `field`
+ */
+export function checkStorableDate(value: string | null | undefined, field: string, status: 400 | 422 = 422): void {
+  if (!value?.startsWith('0000-')) return;
+  const name = field.split('/').pop();
+  throw new AppError(status, 'validation_failed', `${name} must be a date from 0001-01-01 on`, [{ field, message: `${name} must be a date from 0001-01-01 on` }]);
 }
 
 /** The lifecycle timestamps of an issue. */

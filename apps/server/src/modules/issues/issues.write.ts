@@ -15,7 +15,7 @@ import { emitIssuePostImages } from './issues.events.ts';
 import { allocateNumber, hasPosition, rankFor } from './issues.position.ts';
 import { type PresentedIssue, presentIssue, priorityValue } from './issues.presenter.ts';
 import { createIssueRefs, type IssueRefs } from './issues.refs.ts';
-import { historyChanges, lifecycleTimestamps, nextLabelIds, normalizeTitle } from './issues.rules.ts';
+import { checkStorableDate, historyChanges, lifecycleTimestamps, nextLabelIds, normalizeTitle } from './issues.rules.ts';
 import type { CreateIssueInput, IssuePatch } from './issues.schemas.ts';
 
 type IssueRow = typeof issue.$inferSelect;
@@ -59,6 +59,7 @@ export async function createIssueIn(
   refs: IssueRefs = createIssueRefs(ctx.tx, viewer),
 ): Promise<PresentedIssue> {
   const title = normalizeTitle(input.title, '/body/title');
+  checkStorableDate(input.dueDate, '/body/dueDate');
   const t = await refs.targetTeam(input.teamId, '/body/teamId');
   if (input.id) {
     const [clash] = await ctx.tx.select({ id: issue.id }).from(issue).where(eq(issue.id, input.id));
@@ -171,7 +172,10 @@ export async function updateIssueIn(
   if (patch.description !== undefined) next.description = cleanDescription(patch.description);
   if (patch.priority !== undefined) next.priority = priorityValue(patch.priority);
   if (patch.estimate !== undefined) next.estimate = patch.estimate;
-  if (patch.dueDate !== undefined) next.dueDate = patch.dueDate;
+  if (patch.dueDate !== undefined) {
+    checkStorableDate(patch.dueDate, `${prefix}/dueDate`);
+    next.dueDate = patch.dueDate;
+  }
   if (patch.assigneeId !== undefined) {
     if (patch.assigneeId && (patch.assigneeId !== cur.assigneeId || teamMoved)) {
       await refs.assignee(patch.assigneeId, next.teamId, `${prefix}/assigneeId`);

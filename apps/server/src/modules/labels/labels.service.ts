@@ -17,7 +17,7 @@ import { issue, issueLabel, label, type Tx } from '@exponential/db';
 import type { Config } from '../../config.ts';
 import { createCursorCodec } from '../../lib/cursor.ts';
 import { badRequest, conflict, invalid } from '../../lib/errors.ts';
-import { newId } from '../../lib/ids.ts';
+import { isUuid, newId } from '../../lib/ids.ts';
 import { authorize } from '../../lib/policy.ts';
 import type { MutationContext, MutationDeps } from '../../sync/mutation.ts';
 import { runMutation } from '../../sync/mutation.ts';
@@ -94,7 +94,8 @@ export function createLabelService(deps: MutationDeps & { config: Config }) {
       let after;
       if (query.cursor) {
         const [name, id] = cursors.decode(query.cursor);
-        if (typeof name !== 'string' || typeof id !== 'string') {
+        // A cursor signed for another list (issues, comments, …) verifies too: check its shape.
+        if (typeof name !== 'string' || typeof id !== 'string' || !isUuid(id)) {
           throw badRequest('invalid_cursor', 'The cursor is invalid; start again without it', '/query/cursor');
         }
         after = sql`(${label.name}, ${label.id}) > (${name}, ${id}::uuid)`;
