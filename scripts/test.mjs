@@ -33,6 +33,15 @@ let passed = 0;
 let failed = 0;
 const extra = process.argv.slice(2);
 
+// The web app is built once up front: the production smoke test serves it and Playwright uses it.
+if (existsSync('apps/web/index.html')) {
+  const build = spawnSync('npm', ['run', 'build', '-w', '@exponential/web'], { stdio: 'inherit' });
+  if (build.status !== 0) {
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+}
+
 const vitest = spawnSync('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile=.tmp/vitest.json', ...extra], {
   stdio: 'inherit',
   env: { ...process.env, TEST_POSTGRES: withPg ? '1' : '0' },
@@ -40,7 +49,7 @@ const vitest = spawnSync('npx', ['vitest', 'run', '--reporter=default', '--repor
 try {
   const r = JSON.parse(readFileSync('.tmp/vitest.json', 'utf8'));
   passed += r.numPassedTests;
-  failed += r.numFailedTests + (r.numFailedTestSuites ?? 0) - 0;
+  failed += r.numFailedTests + (r.numFailedTestSuites ?? 0);
   if (r.numTotalTests === 0) failed += 1;
 } catch {
   failed += 1;
