@@ -128,6 +128,7 @@ export async function measureWorkload(c: MeasureContext, w: Workload, cap: Captu
   res.ratios.bare = round(res.api.rps.median / res.bare.rps.median, 3);
   const checks: Check[] = [];
   if (res.api.errors) checks.push({ name: 'errors', target: '0', value: String(res.api.errors), pass: false });
+  if (res.bare.errors) checks.push({ name: 'baseline errors', target: '0', value: String(res.bare.errors), pass: false });
   if (res.ratios.pgbench !== undefined) {
     checks.push(gate('vs pgbench', res.ratios.pgbench, w.targets.ratio, 'min', '×'));
     checks.push(gate('p99', res.api.p99Ms, w.targets.p99Ms, 'max', ' ms'));

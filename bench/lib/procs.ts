@@ -45,6 +45,8 @@ export interface StartOptions {
   /** Headers sent while polling. */
   headers?: Record<string, string>;
   timeoutMs?: number;
+  /** Extra node flags, e.g. `--cpu-prof` (not allowed in NODE_OPTIONS). */
+  nodeArgs?: string[];
 }
 
 /**
@@ -56,7 +58,7 @@ export async function startProcess(o: StartOptions): Promise<Proc> {
   const url = `http://127.0.0.1:${port}`;
   let out = '';
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', o.script], {
+  const child = spawn(process.execPath, [...(o.nodeArgs ?? []), '--import', 'tsx', o.script], {
     cwd: root,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...o.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -88,7 +88,7 @@ export const CREATE_TX: TxStatement[] = [
   {
     text:
       'insert into issue (id, workspace_id, team_id, number, title, description, state_id, creator_id, priority, sort_order, created_at, updated_at) ' +
-      `values (gen_random_uuid(), :ws, :team, :n, 'Baseline create', :descr, :state, :user, 0, 'Y00' || lpad(:n::text, 9, '0') || '1', now(), now()) returning *`,
+      `values (gen_random_uuid(), :ws, :team, :n::int, 'Baseline create', :descr, :state, :user, 0, 'Y00' || lpad((:n::int)::text, 9, '0') || '1', now(), now()) returning *`,
   },
   {
     text:
