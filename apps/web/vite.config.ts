@@ -16,6 +16,8 @@ const appOrigin = new URL(process.env.EXPONENTIAL_APP_URL ?? 'http://localhost:7
 const proxy: ProxyOptions = {
   target,
   changeOrigin: true,
+  // The sync WebSocket (/api/v1/sync/ws) goes through the same proxy.
+  ws: true,
   configure: (p) => {
     p.on('proxyReq', (req) => {
       if (req.getHeader('origin')) req.setHeader('origin', appOrigin);

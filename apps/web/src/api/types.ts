@@ -93,6 +93,20 @@ export interface Issue {
   updatedAt: string;
 }
 
+/** A label (team label, or a workspace label when `teamId` is null); `isGroup` labels only group others. */
+export interface Label {
+  id: string;
+  name: string;
+  color: string;
+  description: string | null;
+  teamId: string | null;
+  parentId: string | null;
+  isGroup: boolean;
+  createdAt: string;
+  updatedAt: string;
+  archivedAt: string | null;
+}
+
 /** A person who can be shown and assigned (keyed by user id). */
 export interface User {
   id: string;

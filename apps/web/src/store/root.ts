@@ -8,8 +8,9 @@
 import { action, makeObservable, observable, observableRef, runInAction } from 'mobx';
 import { ApiError, setWorkspaceHeader } from '../api/client.ts';
 import * as api from '../api/endpoints.ts';
-import type { Issue, Me, Team, User, WorkflowState, WorkspaceSummary } from '../api/types.ts';
+import type { Issue, Label, Me, Team, User, WorkflowState, WorkspaceSummary } from '../api/types.ts';
 import { IssueActions } from './issues.ts';
+import { SyncBinding } from './sync.ts';
 import { IndexedTable, Table } from './table.ts';
 import { UiStore } from './ui.ts';
 
@@ -36,7 +37,11 @@ export class RootStore {
   readonly states = new IndexedTable<WorkflowState>((s) => s.teamId);
   readonly issues = new IndexedTable<Issue>((i) => i.teamId);
   readonly users = new Table<User>();
+  /** Labels by team (workspace labels under the key `''`). */
+  readonly labels = new IndexedTable<Label>((l) => l.teamId ?? '');
   readonly issueActions = new IssueActions(this);
+  /** The live sync connection feeding the tables (store/sync.ts). */
+  readonly sync = new SyncBinding(this);
 
   status: SessionStatus = 'unknown';
   me: Me | null = null;
@@ -101,8 +106,10 @@ export class RootStore {
 
   /** Clears every table (sign-out, workspace switch). */
   resetWorkspaceData(): void {
+    this.sync.stop();
     this.teams.clear();
     this.states.clear();
+    this.labels.clear();
     this.issues.clear();
     this.teamIssuesLoad.clear();
     this.ui.focusIssue(null);
@@ -131,15 +138,14 @@ export class RootStore {
       // Storage unavailable: nothing to remember.
     }
     try {
-      const teams = await api.listTeams();
-      const states = (await Promise.all(teams.map((t) => api.listStates(t.id)))).flat();
+      // Teams, states, labels, members and issues come from sync: the IndexedDB copy at once
+      // when there is one, else the bootstrap; the op stream keeps them current.
+      await this.sync.open(ws.id, this.me!.user.id);
       if (this.workspace?.id !== ws.id) return true;
       runInAction(() => {
-        this.teams.upsertMany(teams);
-        this.states.upsertMany(states);
         this.workspaceLoad = 'loaded';
       });
-      void this.loadPeople(teams);
+      void this.loadPeople(this.teams.all());
     } catch (err) {
       runInAction(() => {
         this.workspaceLoad = 'error';
@@ -166,6 +172,11 @@ export class RootStore {
   async loadTeamIssues(teamId: string): Promise<void> {
     const st = this.teamIssuesLoad.get(teamId);
     if (st === 'loading' || st === 'loaded') return;
+    if (this.sync.ready) {
+      // Sync holds every readable issue already.
+      runInAction(() => this.teamIssuesLoad.set(teamId, 'loaded'));
+      return;
+    }
     runInAction(() => this.teamIssuesLoad.set(teamId, 'loading'));
     const ws = this.workspace?.id;
     try {
@@ -269,6 +280,8 @@ export class RootStore {
 
   /** Signs out and empties the store. */
   async signOut(): Promise<void> {
+    // The local copy is private to this user: delete it with the session.
+    await this.sync.forget();
     try {
       await api.signOut();
     } catch {

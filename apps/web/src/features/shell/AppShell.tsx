@@ -15,6 +15,7 @@ import { CommandPalette } from '../commands/CommandPalette.tsx';
 import { HelpSheet } from '../commands/HelpSheet.tsx';
 import { CreateIssueModal } from '../issues/CreateIssueModal.tsx';
 import { IssuePicker } from '../issues/IssuePicker.tsx';
+import { ConnectionBanner } from '../sync/ConnectionBanner.tsx';
 import { Splash, useRequireSession } from './Root.tsx';
 import { Sidebar } from './Sidebar.tsx';
 
@@ -55,6 +56,7 @@ export const AppShell = observer(function AppShell() {
     <div className="flex h-full overflow-hidden">
       <Sidebar />
       <main className="flex min-w-0 flex-1 flex-col bg-bg">
+        <ConnectionBanner />
         {store.workspaceLoad === 'loaded' ? (
           <Outlet />
         ) : store.workspaceLoad === 'error' ? (
