@@ -8,6 +8,7 @@ import { authRoutes } from './auth/auth.routes.ts';
 import { oidcRoutes } from './auth/oidc.routes.ts';
 import { oauthAppRoutes } from './oauth/oauth.apps.routes.ts';
 import { oauthRoutes } from './oauth/oauth.routes.ts';
+import { profileRoutes } from './profile/profile.routes.ts';
 import { authPolicyRoutes } from './auth/auth-policy.routes.ts';
 import { commentRoutes } from './comments/comments.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
@@ -33,6 +34,7 @@ export async function registerModules(app: App, deps: ModuleDeps): Promise<void>
   await healthRoutes(app, deps);
   await authRoutes(app, deps);
   await sessionRoutes(app, deps);
+  await profileRoutes(app, deps);
   await auditRoutes(app, deps);
   await oidcRoutes(app, deps);
   await authPolicyRoutes(app, deps);
