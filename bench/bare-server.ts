@@ -7,8 +7,10 @@
  *
  * Configured by the JSON file in `BARE_CONFIG` (written by bench/run.ts); listens on `PORT`.
  * Routes: `GET /hello`, `GET /ready` (select 1), `GET /q/:id?i=k` (k-th parameter set of read
- * workload `id`), `POST /tx/create?t=k`, `POST /tx/update?t=k`, and `POST /probe` (the same work
- * in a loop inside this process, without HTTP: the driver-level baseline).
+ * workload `id`), `GET /s/:id?i=k` (every SELECT the API ran for that request, in order; replies
+ * with the page rows: how much the round trips alone cost), `POST /tx/create?t=k`,
+ * `POST /tx/update?t=k`, and `POST /probe` (the same work in a loop inside this process, without
+ * HTTP: the driver-level baseline).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -25,8 +27,10 @@ export interface BareConfig {
   url?: string;
   /** PGlite: a directory holding `pgdata/`; or `fresh` (initdb in memory) or `template:<tgz>`. */
   dataDir?: string;
-  /** Captured statements per read workload. */
+  /** Captured page query per read workload and parameter set. */
   queries: Record<string, Array<{ sql: string; params: unknown[] }>>;
+  /** Every SELECT the API ran per request (diagnostic `/s/:id`), where captured. */
+  sequences?: Record<string, Array<Array<{ sql: string; params: unknown[] }>>>;
   tx?: { workspaceId: string; userId: string; issuesPerTeam: number; teams: Array<{ id: string; stateIds: string[] }> };
 }
 
@@ -91,6 +95,19 @@ function readQuery(id: string, i: number) {
   return db.query(q.sql, q.params);
 }
 
+async function readSequence(id: string, i: number) {
+  const list = cfg.sequences?.[id];
+  if (!list?.length) throw new Error(`no captured sequence for ${id}`);
+  const seq = list[i % list.length]!;
+  const main = cfg.queries[id]?.[i % list.length];
+  let page: Row[] = [];
+  for (const q of seq) {
+    const rows = await db.query(q.sql, q.params);
+    if (q.sql === main?.sql) page = rows;
+  }
+  return page;
+}
+
 const app = Fastify({ logger: false });
 app.get('/hello', async () => ({ hello: 'world' }));
 app.get('/ready', async () => {
@@ -98,6 +115,7 @@ app.get('/ready', async () => {
   return { ok: true };
 });
 app.get<{ Params: { id: string }; Querystring: { i?: string } }>('/q/:id', async (req) => readQuery(req.params.id, Number(req.query.i ?? 0)));
+app.get<{ Params: { id: string }; Querystring: { i?: string } }>('/s/:id', async (req) => readSequence(req.params.id, Number(req.query.i ?? 0)));
 app.post<{ Params: { kind: string }; Querystring: { t?: string } }>('/tx/:kind', async (req) =>
   (await runTx(req.params.kind === 'update' ? 'update' : 'create', Number(req.query.t ?? 0))) ?? {},
 );

@@ -17,6 +17,8 @@ import { rawOf } from './engines.ts';
 export interface CaptureInfo {
   /** Page query of each request (reads), in request order. */
   mains: Captured[];
+  /** Every SELECT each request ran, in order (reads; matches `mains` by index). */
+  sequences: Captured[][];
   bytesPerResponse: number;
   plan: PlanFigures;
   /** Every distinct statement text the requests ran, with the count per request. */
@@ -53,6 +55,7 @@ export async function captureAll(bdb: BenchDb, secret: string, token: string, wo
     for (const w of workloads) {
       const reqs = w.kind === 'read' ? w.requests : w.requests.slice(0, 3);
       const mains: Captured[] = [];
+      const sequences: Captured[][] = [];
       const problems: string[] = [];
       const texts = new Map<string, Captured>();
       const perRequest: number[] = [];
@@ -71,8 +74,10 @@ export async function captureAll(bdb: BenchDb, secret: string, token: string, wo
         if (w.zeroMatch && items) problems.push(`${req.path} returned ${items} issues; expected none`);
         if (!w.zeroMatch && !items) problems.push(`${req.path} returned no issue`);
         const main = mainListStatement(res.statements);
-        if (main) mains.push(main);
-        else problems.push(`${req.path} ran no page query (empty by construction)`);
+        if (main) {
+          mains.push(main);
+          sequences.push(res.statements.filter((st) => /^\s*select/i.test(st.sql)));
+        } else problems.push(`${req.path} ran no page query (empty by construction)`);
       }
       const plans: PlanSummary[] = [];
       for (const s of texts.values()) {
@@ -83,6 +88,7 @@ export async function captureAll(bdb: BenchDb, secret: string, token: string, wo
       for (const m of mains.slice(0, explainSets)) mainPlans.push(await explain(raw, m.sql, m.params));
       out.set(w.id, {
         mains,
+        sequences,
         bytesPerResponse: reqs.length ? Math.round(bytes / reqs.length) : 0,
         plan: summarise([...plans, ...mainPlans], mainPlans, perRequest),
         statements: [...texts.keys()],

@@ -95,6 +95,7 @@ export async function runEngine(engine: EngineName, o: RunOptions, pgApi?: Map<s
       engine,
       url: bdb.url,
       queries: Object.fromEntries([...caps].map(([id, c]) => [id, c.mains])),
+      sequences: Object.fromEntries([...caps].filter(([id]) => id.startsWith('B1.')).map(([id, c]) => [id, c.sequences])),
       tx: { workspaceId: fx.workspaceId, userId: fx.userId, issuesPerTeam: fx.issuesPerTeam, teams: fx.teams },
     };
     const bareDir = engine === 'pglite' ? bdb.copyDataDir() : undefined;

@@ -103,6 +103,11 @@ export async function measureWorkload(c: MeasureContext, w: Workload, cap: Captu
     plan: cap.plan,
     checks: [],
   };
+  if (w.group === 'B1' && cap.sequences.length) {
+    // Diagnostic: the same requests' full SELECT sequence (auth, team, page, labels) on the bare server.
+    const seqReqs = cap.sequences.map((_, i) => ({ method: 'GET', path: `/s/${encodeURIComponent(w.id)}?i=${i}` }));
+    res.bareAllStatements = figures([await http(c.bareUrl, seqReqs, w.connections, seconds)]);
+  }
   if (w.alsoC1) {
     res.apiC1 = figures([await http(c.apiUrl, w.requests, 1, seconds, c.headers)]);
     res.bareC1 = figures([await http(c.bareUrl, bareReqs, 1, seconds)]);

@@ -70,6 +70,8 @@ export interface WorkloadResult {
   apiC1?: HttpFigures;
   bare: HttpFigures;
   bareC1?: HttpFigures;
+  /** Diagnostic (B1): the bare server running every SELECT the API ran per request, in order. */
+  bareAllStatements?: HttpFigures;
   pgbench?: { tps: Measure; latencyAvgMs: number; failed: number; clients: number };
   driver?: { opsPerSec: Measure; p50Ms: number; p99Ms: number; callers: number };
   ratios: { pgbench?: number; driver?: number; bare: number; postgresApi?: number };
@@ -148,6 +150,20 @@ export function renderMarkdown(run: RunResult): string {
       );
     }
     if (e.workloads.length) out.push('');
+    const diag = e.workloads.filter((w) => w.bareAllStatements);
+    if (diag.length) {
+      out.push(
+        'Diagnostic — where the list request\'s time goes (req/s at the same concurrency): bare endpoint with the page query only; bare endpoint running every SELECT the API ran for the request (auth, team, page, labels); the API.',
+        '',
+        '| Workload | bare, page query | bare, all statements | API | API ÷ bare (all statements) |',
+        '|---|---|---|---|---|',
+      );
+      for (const w of diag) {
+        const all = w.bareAllStatements!.rps.median;
+        out.push(`| ${w.id} | ${n(w.bare.rps.median)} | ${n(all)} | ${n(w.api.rps.median)} | ${n(w.api.rps.median / all, 2)}× |`);
+      }
+      out.push('');
+    }
     if (e.versionCheck) out.push(`Op-log versions after the writes: ${e.versionCheck.detail}.`, '');
     if (e.apiRssMb) out.push(`API process RSS after the run: ${n(e.apiRssMb.current)} MB (peak ${n(e.apiRssMb.peak)} MB).`, '');
     if (e.coldStart.length) {
