@@ -66,10 +66,9 @@ export async function startClient(baseUrl: string, token: string, extra: Partial
   return { client, net, applied };
 }
 
-/** The head version as `token`'s user sees it. */
+/** The head version as `token`'s user sees it (from a bootstrap header: valid whatever the retention). */
 export async function headOf(baseUrl: string, token: string): Promise<number> {
-  const r = await fetch(`${baseUrl}/api/v1/sync/ops?after=0&limit=1`, { headers: { authorization: `Bearer ${token}` } });
-  return ((await r.json()) as { headVersion: number }).headVersion;
+  return (await fetchBootstrap({ baseUrl, token, fetch }, {})).header.version;
 }
 
 /** Waits until every client is live at the head. */
@@ -96,6 +95,24 @@ export async function freshSnapshot(baseUrl: string, token: string, includeArchi
 
 /** Asserts a client's store deep-equals a fresh bootstrap and that it applied no operation twice. */
 export async function expectConverged(baseUrl: string, token: string, c: { client: SyncClient; applied: string[] }) {
-  expect(c.client.store.snapshot()).toEqual(await freshSnapshot(baseUrl, token, c.client.store.includeArchived));
+  const mine = c.client.store.snapshot();
+  const fresh = await freshSnapshot(baseUrl, token, c.client.store.includeArchived);
+  expect(describeDiff(mine, fresh), `client ${c.client.clientId}`).toEqual([]);
+  expect(mine).toEqual(fresh);
   expect(new Set(c.applied).size).toBe(c.applied.length);
+}
+
+/** Differences between two store snapshots, one line each (empty when equal). */
+export function describeDiff(a: ReturnType<SyncStore['snapshot']>, b: ReturnType<SyncStore['snapshot']>): string[] {
+  const out: string[] = [];
+  if (a.version !== b.version) out.push(`version ${a.version} vs ${b.version}`);
+  for (const entity of new Set([...Object.keys(a.entities), ...Object.keys(b.entities)])) {
+    const key = (r: Record<string, unknown>) => String(r.id ?? `${r.teamId}:${r.userId}`);
+    const text = (r: Record<string, unknown>) => JSON.stringify(r, Object.keys(r).sort());
+    const left = new Map((a.entities[entity] ?? []).map((r) => [key(r), text(r)]));
+    const right = new Map((b.entities[entity] ?? []).map((r) => [key(r), text(r)]));
+    for (const [k, v] of left) if (right.get(k) !== v) out.push(`${entity} ${k}: client ${v} / server ${right.get(k) ?? 'absent'}`);
+    for (const [k, v] of right) if (!left.has(k)) out.push(`${entity} ${k}: client absent / server ${v}`);
+  }
+  return out;
 }

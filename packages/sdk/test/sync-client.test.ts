@@ -8,7 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken, joinAs } from '../../../apps/server/test/access-fixtures.ts';
 import { api, createTestApp, createWorkspace, signIn, type TestApp } from '../../../apps/server/test/helpers.ts';
 import { listen } from '../../../apps/server/test/sync-helpers.ts';
+import { and, eq, lte } from 'drizzle-orm';
+import { syncOperation } from '@exponential/db';
 import { MutationQueue } from '../src/sync/mutations.ts';
+import { MemoryPersistence } from '../src/sync/persistence.ts';
 import { expectConverged, freshSnapshot, Net, quiesce, startClient } from './harness.ts';
 
 let t: TestApp;
@@ -108,6 +111,45 @@ describe('SyncClient', () => {
     await quiesce(base, w.bobToken, [bob.client]);
     expect(bob.client.store.get('team', w.secId)).toBeUndefined();
     expect(bob.client.store.all('issue').map((i) => i.title)).not.toContain('Older secret');
+    await expectConverged(base, w.bobToken, bob);
+  });
+
+  it('resumes from the persisted copy and version without a new bootstrap', async () => {
+    const w = await workspace();
+    const persistence = new MemoryPersistence();
+    const bootstraps: string[] = [];
+    const counting: typeof fetch = (input, init) => {
+      if (String(input).includes('/sync/bootstrap')) bootstraps.push(String(input));
+      return fetch(input, init);
+    };
+    const first = await started(w.bobToken, { persistence, fetch: counting });
+    const at = first.client.store.version;
+    first.client.stop();
+    await api(t.app, 'POST', '/api/v1/issues', { as: w.alice, body: { teamId: 'ENG', title: 'While closed' } });
+    const second = await started(w.bobToken, { persistence, fetch: counting });
+    expect(bootstraps).toHaveLength(1);
+    await quiesce(base, w.bobToken, [second.client]);
+    expect(second.client.store.version).toBeGreaterThan(at);
+    expect(second.client.store.all('issue').map((i) => i.title)).toContain('While closed');
+    await expectConverged(base, w.bobToken, second);
+    expect((await persistence.load())?.version).toBe(second.client.store.version);
+  });
+
+  it('bootstraps again when the server resets it (its version fell below the retention floor)', async () => {
+    const w = await workspace();
+    const bootstraps: string[] = [];
+    const bob = await started(w.bobToken);
+    const seen = bob.client.onStatus((s) => s === 'bootstrapping' && bootstraps.push(s));
+    bob.net.cut();
+    for (let i = 0; i < 3; i++) await api(t.app, 'POST', '/api/v1/issues', { as: w.alice, body: { teamId: 'ENG', title: `Pruned ${i}` } });
+    // Retention removes the versions the client would need.
+    const wsId = bob.client.workspaceId as string;
+    await t.database.db.delete(syncOperation).where(and(eq(syncOperation.workspaceId, wsId), lte(syncOperation.version, bob.client.store.version + 1)));
+    bob.net.restore();
+    await quiesce(base, w.bobToken, [bob.client]);
+    seen();
+    expect(bootstraps.length).toBeGreaterThan(0);
+    expect(bob.client.store.all('issue').map((i) => i.title)).toEqual(expect.arrayContaining(['Pruned 0', 'Pruned 1', 'Pruned 2']));
     await expectConverged(base, w.bobToken, bob);
   });
 

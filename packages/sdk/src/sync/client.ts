@@ -75,6 +75,12 @@ export class SyncClient {
   private livenessTimer: ReturnType<typeof setInterval> | undefined;
   /** Teams the server says the user may read, kept current through `scopeChange`. */
   private serverTeams: Set<string> | null = null;
+  /**
+   * Teams whose records the store holds completely: those of the last bootstrap and those
+   * created since (a team's insert carries its states). A team that only appears through later
+   * operations (after the user gained access while offline) is not complete: it needs a bootstrap.
+   */
+  private completeTeams = new Set<string>();
   private readonly waiters: Array<{ version: number; resolve: () => void }> = [];
   private readonly statusListeners = new Set<(s: SyncStatus, detail?: string) => void>();
   private readonly opsListeners = new Set<(ops: SyncOp[], batch: OpsBatch) => void>();
@@ -175,6 +181,7 @@ export class SyncClient {
       userId: this.userId ?? '',
       workspaceId: this.workspaceId ?? '',
       includeArchived: this.store.includeArchived,
+      completeTeams: [...this.completeTeams],
     };
   }
 
@@ -189,6 +196,7 @@ export class SyncClient {
       this.userId = saved.userId;
       this.workspaceId = saved.workspaceId;
       this.store.replace(saved.rows, saved.version);
+      this.completeTeams = new Set(saved.completeTeams ?? []);
       return;
     }
     await this.bootstrap();
@@ -207,6 +215,7 @@ export class SyncClient {
     this.workspaceId = b.header.workspaceId;
     this.lastMutationId = Math.max(this.lastMutationId, b.header.lastMutationId ?? 0);
     this.store.replace(b.rows, b.header.version);
+    this.completeTeams = this.store.teamIds();
     await this.options.persistence?.replace({ ...this.meta(), rows: b.rows });
     this.settleWaiters();
   }
@@ -306,7 +315,7 @@ export class SyncClient {
       case 'scopeChange':
         for (const t of frame.added) this.serverTeams?.add(t);
         for (const t of frame.removed) this.serverTeams?.delete(t);
-        if (this.options.mode !== 'tail' && frame.removed.length) await this.persist(this.store.dropTeams(frame.removed));
+        if (this.options.mode !== 'tail' && frame.removed.length) await this.drop(frame.removed);
         if (this.options.mode !== 'tail' && frame.added.length) await this.bootstrap();
         return;
       case 'reset':
@@ -326,11 +335,26 @@ export class SyncClient {
     if (batch.toVersion <= this.store.version) return;
     if (batch.fromVersion > this.store.version) await this.catchUp(batch.fromVersion);
     if (batch.toVersion <= this.store.version || batch.fromVersion > this.store.version) return;
+    await this.applyNew(batch);
+  }
+
+  /** Applies a batch that starts at or before the store's version, and tells listeners. */
+  private async applyNew(batch: OpsBatch) {
     const from = this.store.version;
     const changes = this.store.applyBatch(batch);
     const ops = batch.ops.filter((o) => o.v > from);
+    for (const o of ops) {
+      if (o.entity === 'team' && o.action === 'insert') this.completeTeams.add(o.id);
+      else if (o.entity === 'team' && o.action === 'delete') this.completeTeams.delete(o.id);
+    }
     for (const l of this.opsListeners) l(ops, batch);
     await this.persist(changes);
+  }
+
+  /** Drops teams the user lost access to. */
+  private async drop(teams: string[]) {
+    for (const t of teams) this.completeTeams.delete(t);
+    await this.persist(this.store.dropTeams(teams));
   }
 
   /** Reads the op log over HTTP until the store reaches `target` (or the head). */
@@ -347,21 +371,18 @@ export class SyncClient {
         throw err;
       }
       if (page.toVersion <= this.store.version) return;
-      const from = this.store.version;
-      const changes = this.store.applyBatch(page);
-      for (const l of this.opsListeners) l(page.ops.filter((o) => o.v > from), page);
-      await this.persist(changes);
+      await this.applyNew(page);
       if (!page.more) return;
     }
   }
 
-  /** Compares the local teams with the server's list: drops lost ones, bootstraps for new ones. */
+  /** Compares the local teams with the server's list: drops lost ones, bootstraps for incomplete ones. */
   private async reconcileTeams() {
-    if (this.options.mode === 'tail' || !this.serverTeams) return;
-    const local = this.store.teamIds();
-    const lost = [...local].filter((t) => !this.serverTeams!.has(t));
-    if (lost.length) await this.persist(this.store.dropTeams(lost));
-    if ([...this.serverTeams].some((t) => !local.has(t))) await this.bootstrap();
+    const server = this.serverTeams;
+    if (this.options.mode === 'tail' || !server) return;
+    const lost = [...this.store.teamIds()].filter((t) => !server.has(t));
+    if (lost.length) await this.drop(lost);
+    if ([...server].some((t) => !this.completeTeams.has(t))) await this.bootstrap();
   }
 
   private async persist(changes: import('./store.ts').EntityChange[]) {

@@ -14,6 +14,8 @@ export interface PersistedState {
   userId: string;
   workspaceId: string;
   includeArchived: boolean;
+  /** Teams whose records are complete (see SyncClient); a missing list means none are. */
+  completeTeams?: string[];
   /** Records as `{entity, data}` pairs. */
   rows: Array<{ entity: string; data: Row }>;
 }
