@@ -71,6 +71,14 @@ export function grantedScopes(requested: string | undefined, appScopes: string[]
   return [...new Set(list)];
 }
 
+/**
+ * Translates a deadline on the server clock into the wall clock the library checks against
+ * (the two differ in tests and if the clock is ever injected), keeping the time that is left.
+ */
+function wallClockDeadline(deadline: Date, clock: Clock): Date {
+  return new Date(Date.now() + (deadline.getTime() - clock.now().getTime()));
+}
+
 /** Revokes every token descended from one authorization code. */
 export async function revokeFamily(db: Db, familyId: string, now: Date): Promise<void> {
   await db.update(oauthToken).set({ revokedAt: now }).where(and(eq(oauthToken.familyId, familyId), isNull(oauthToken.revokedAt)));
@@ -142,7 +150,8 @@ export function createOAuthModel(db: Db, clock: Clock, opts: { redirectUri?: str
       familyId = row.id;
       return {
         authorizationCode: code,
-        expiresAt: row.expiresAt,
+        // The library compares with the wall clock; we already checked expiry on the server clock.
+        expiresAt: wallClockDeadline(row.expiresAt, clock),
         redirectUri: row.redirectUri,
         scope: row.scopes,
         client: { id: row.applicationId },
@@ -197,7 +206,7 @@ export function createOAuthModel(db: Db, clock: Clock, opts: { redirectUri?: str
       familyId = row.familyId;
       return {
         refreshToken,
-        refreshTokenExpiresAt: row.refreshExpiresAt ?? undefined,
+        refreshTokenExpiresAt: row.refreshExpiresAt ? wallClockDeadline(row.refreshExpiresAt, clock) : undefined,
         scope: row.scopes,
         client: { id: row.applicationId },
         user: { id: row.userId },
