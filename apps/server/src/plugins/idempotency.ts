@@ -7,10 +7,16 @@
  * - a concurrent duplicate gets 409 `idempotency_in_flight`; the same key with another body gets
  *   422 `idempotency_key_reused`; a finished request's status and body are replayed for 24 hours
  *   with `Idempotent-Replayed: true`;
- * - a request that failed with 5xx, 409 or 429 releases its key, so the retry runs (once).
+ * - a request that failed with 5xx, 409 or 429 releases its key, so the retry runs (once);
+ * - keys are scoped to the workspace the request acts in as well (the same key sent to two
+ *   workspaces is two requests), and the fingerprint of a raw upload hashes its bytes;
+ * - a response carrying a credential (a new token's value, a client secret) is not stored: a
+ *   replay is 409 `idempotency_response_withheld` (the first request succeeded, nothing runs twice).
+ *   Secrets live at rest only as hashes (ASVS 5.0 6.5.2 / the tokens module's rule).
  * Known limit: if the process dies between the commit and storing the response, the key stays
  * claimed until it expires (24 h) and retries get 409.
  */
+import { createHash } from 'node:crypto';
 import { and, eq, lt } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -35,8 +41,18 @@ export interface IdempotencyOptions {
   clock: Clock;
 }
 
+/**
+ * A credential this server mints (`pat_`, `ocs_`, `oat_`, `ort_`, `oco_`, `inv_`, `ml_` + 43
+ * base64url characters, lib/crypto.ts `randomToken`). A response holding one is never stored:
+ * secrets live at rest only as hashes.
+ */
+const SECRET = /\b(?:pat|ocs|oat|ort|oco|inv|ml)_[A-Za-z0-9_-]{43}\b/;
+
 function fingerprint(req: FastifyRequest): string {
-  return sha256(`${req.method} ${req.url}\n${JSON.stringify(req.body ?? null)}`);
+  // A raw upload (imports) keeps its bytes behind a getter that JSON.stringify does not see.
+  const bytes = (req.body as { bytes?: unknown } | null)?.bytes;
+  const body = bytes instanceof Uint8Array ? `bytes:${createHash('sha256').update(bytes).digest('hex')}` : JSON.stringify(req.body ?? null);
+  return sha256(`${req.method} ${req.url}\n${body}`);
 }
 
 export default fp<IdempotencyOptions>(
@@ -56,7 +72,8 @@ export default fp<IdempotencyOptions>(
       if (!key || key.length > 255 || !/^[\x21-\x7e]+$/.test(key)) {
         throw badRequest('invalid_idempotency_key', 'Idempotency-Key must be 1 to 255 visible ASCII characters', '/headers/idempotency-key');
       }
-      const principal = `user:${req.actor.userId}`;
+      // One key space per user and workspace: the same key sent to two workspaces is two requests.
+      const principal = `user:${req.actor.userId}@${req.actor.workspaceId ?? '-'}`;
       const fp = fingerprint(req);
       const now = clock.now();
       for (let attempt = 0; attempt < 2; attempt++) {
@@ -84,6 +101,12 @@ export default fp<IdempotencyOptions>(
             { field: '/headers/idempotency-key', message: 'already used with a different method, path or body' },
           ]);
         }
+        if (existing.state === 'withheld') {
+          throw conflict(
+            `A request with this Idempotency-Key already succeeded (status ${existing.responseStatus}); its response held a secret, which is never stored, so it cannot be replayed`,
+            'idempotency_response_withheld',
+          );
+        }
         if (existing.state !== 'done') {
           throw Object.assign(conflict('A request with this Idempotency-Key is still in progress', 'idempotency_in_flight'), {});
         }
@@ -106,9 +129,14 @@ export default fp<IdempotencyOptions>(
       }
       const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : '';
       const type = reply.getHeader('content-type');
+      const withheld = SECRET.test(body);
       await db
         .update(idempotencyKey)
-        .set({ state: 'done', responseStatus: status, responseBody: body, responseType: typeof type === 'string' ? type : null })
+        .set(
+          withheld
+            ? { state: 'withheld', responseStatus: status, responseBody: null, responseType: null }
+            : { state: 'done', responseStatus: status, responseBody: body, responseType: typeof type === 'string' ? type : null },
+        )
         .where(eq(idempotencyKey.id, rowId));
       return payload;
     });

@@ -12,12 +12,12 @@
  * - the actor's role is re-read inside the transaction (which holds the workspace lock), so two
  *   owners demoting each other at once cannot leave the workspace without an owner;
  * - leaving or removal deletes the user's team memberships in the workspace, revokes their
- *   personal access tokens there and their pending invitations; audit events
+ *   personal access tokens and OAuth tokens there and their pending invitations; audit events
  *   `member.role_changed`, `member.removed`, `member.left`.
  */
 import { presentTeamMember } from '../teams/teams.presenter.ts';
 import { and, asc, count, eq, gt, isNull } from 'drizzle-orm';
-import { invitation, member, personalAccessToken, teamMember, user, type Tx } from '@exponential/db';
+import { invitation, member, oauthToken, personalAccessToken, teamMember, user, type Tx } from '@exponential/db';
 import type { Config } from '../../config.ts';
 import { createCursorCodec } from '../../lib/cursor.ts';
 import { badRequest, forbidden, notFound } from '../../lib/errors.ts';
@@ -77,6 +77,12 @@ async function depart(ctx: MutationContext, m: MemberRow, email: string, action:
     .set({ revokedAt: ctx.now })
     .where(and(eq(personalAccessToken.workspaceId, m.workspaceId), eq(personalAccessToken.userId, m.userId), isNull(personalAccessToken.revokedAt)))
     .returning({ id: personalAccessToken.id });
+  // OAuth grants too: otherwise an application's tokens would work again if the person rejoined.
+  const grants = await ctx.tx
+    .update(oauthToken)
+    .set({ revokedAt: ctx.now })
+    .where(and(eq(oauthToken.workspaceId, m.workspaceId), eq(oauthToken.userId, m.userId), isNull(oauthToken.revokedAt)))
+    .returning({ id: oauthToken.id });
   await ctx.tx
     .update(invitation)
     .set({ status: 'revoked', updatedAt: ctx.now })
@@ -89,7 +95,7 @@ async function depart(ctx: MutationContext, m: MemberRow, email: string, action:
     action,
     targetType: 'user',
     targetId: m.userId,
-    metadata: { role: m.role, teamsLeft: teams.length, accessKeysRevoked: revoked.length },
+    metadata: { role: m.role, teamsLeft: teams.length, accessKeysRevoked: revoked.length, appGrantsRevoked: grants.length },
     ...meta,
     at: ctx.now,
   });

@@ -44,7 +44,11 @@ export function createRelationService(deps: ModuleDeps) {
     }
   }
 
-  /** Writes `kind` on both issues, each naming the other and the relation from its viewpoint. */
+  /**
+   * Writes `kind` on both issues, each naming the other and the relation from its viewpoint. The
+   * other issue's identifier is recorded only when both are in the same team: an event is read by
+   * everyone who reads its issue (REST and sync), and the other team may be private to them.
+   */
   async function historyOnBoth(ctx: MutationContext, actor: RelationActor, kind: string, row: RelationRow, a: ReadableIssue, b: ReadableIssue) {
     const event = (self: ReadableIssue, other: ReadableIssue) => ({
       issueId: self.id,
@@ -54,7 +58,7 @@ export function createRelationService(deps: ModuleDeps) {
         relationId: row.id,
         type: fromViewpoint(row, self.id).type,
         relatedIssueId: other.id,
-        relatedIssueIdentifier: identifierOf(other),
+        ...(other.teamId === self.teamId ? { relatedIssueIdentifier: identifierOf(other) } : {}),
       },
     });
     await recordHistory(ctx, { id: actor.userId, name: actor.name }, [event(a, b), event(b, a)]);

@@ -5,7 +5,8 @@
  *
  * Scopes: `read` (safe methods) and `write` (everything else, implies read); an empty list means
  * read-only, and so does an omitted one (least privilege). A token may create tokens, never with
- * scopes beyond its own. Expiry: `expiresInDays` 1..365, default 90; `null` means no expiry.
+ * scopes beyond its own nor outliving it. Expiry: `expiresInDays` 1..365, default 90 (capped at
+ * the creating token's expiry); `null` means no expiry.
  * Tokens stop working when revoked, expired, or when their user leaves the workspace
  * (plugins/auth.ts joins the membership on every request; removal also revokes them).
  * Audit events: `token.created`, `token.revoked` (metadata never holds the value).
@@ -15,7 +16,7 @@ import { personalAccessToken } from '@exponential/db';
 import type { Config } from '../../config.ts';
 import { createCursorCodec } from '../../lib/cursor.ts';
 import { randomToken, sha256 } from '../../lib/crypto.ts';
-import { AppError, badRequest, forbidden, notFound } from '../../lib/errors.ts';
+import { AppError, badRequest, forbidden, invalid, notFound } from '../../lib/errors.ts';
 import { isUuid, newId } from '../../lib/ids.ts';
 import { authorize, type Role } from '../../lib/policy.ts';
 import type { Actor, Scope } from '../../plugins/auth.ts';
@@ -44,6 +45,8 @@ export interface TokenActor {
   via: Actor['via'];
   /** Scopes the caller holds (a session holds all). */
   scopes: Scope[];
+  /** The personal access token making the request, when `via` is `pat`. */
+  tokenId?: string;
 }
 
 /**
@@ -102,7 +105,7 @@ export function createTokenService(deps: MutationDeps & { config: Config }) {
     /**
      * Creates a token for the caller in the current workspace.
      * @returns the presented token and its value (shown once)
-     * @throws AppError 400 `invalid_scope`, 403 `insufficient_scope`
+     * @throws AppError 400 `invalid_scope`, 403 `insufficient_scope`, 422 `token_outlives_parent`
      */
     async create(actor: TokenActor, input: { name: string; scopes?: string[]; expiresInDays?: number | null }, meta: RequestOrigin) {
       authorize(actor, 'token.manage');
@@ -115,6 +118,22 @@ export function createTokenService(deps: MutationDeps & { config: Config }) {
       const value = randomToken('pat_');
       const r = await runMutation(deps, actor.workspaceId, actor.userId, async (ctx) => {
         const days = input.expiresInDays === undefined ? DEFAULT_TOKEN_DAYS : input.expiresInDays;
+        let expiresAt = days === null ? null : new Date(ctx.now.getTime() + days * DAY_MS);
+        // A token never mints one that outlives it (as it never mints broader scopes): a leaked
+        // short-lived token must not be turned into a permanent one.
+        if (actor.via === 'pat') {
+          const [parent] = await ctx.tx
+            .select({ expiresAt: personalAccessToken.expiresAt })
+            .from(personalAccessToken)
+            .where(eq(personalAccessToken.id, actor.tokenId ?? ''));
+          const limit = parent ? parent.expiresAt : ctx.now;
+          if (limit && (expiresAt === null || expiresAt > limit)) {
+            if (input.expiresInDays !== undefined) {
+              throw invalid('/body/expiresInDays', `A token cannot outlive the token that creates it, which expires at ${limit.toISOString()}`, 'token_outlives_parent');
+            }
+            expiresAt = limit;
+          }
+        }
         const [row] = await ctx.tx
           .insert(personalAccessToken)
           .values({
@@ -125,7 +144,7 @@ export function createTokenService(deps: MutationDeps & { config: Config }) {
             tokenHash: sha256(value),
             tokenPrefix: value.slice(0, TOKEN_PREFIX_LENGTH),
             scopes,
-            expiresAt: days === null ? null : new Date(ctx.now.getTime() + days * DAY_MS),
+            expiresAt,
             createdAt: ctx.now,
           })
           .returning();
