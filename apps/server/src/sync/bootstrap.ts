@@ -155,7 +155,7 @@ async function writeSnapshot(ex: Executor, scope: SyncScope, opts: BootstrapOpti
   for (const l of labels) await out.entity('label', presentLabel(l));
 
   // Issues team by team, in pages along the (team_id, number) unique index.
-  const pageSize = opts.pageSize ?? 1000;
+  const pageSize = opts.pageSize ?? 2000;
   for (const t of teams) {
     let after = 0;
     for (;;) {
