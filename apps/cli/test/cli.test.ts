@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, sessionFetch, signInOver, type ServerProcess } from '../../server/test/process.ts';
+import { main } from '../src/main.ts';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const bin = path.join(root, 'apps/cli/bin/exponential.mjs');
@@ -34,8 +35,26 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: 
   });
 }
 
+/**
+ * Runs the CLI in this process (same code path as the binary, without a process start): for the
+ * many checks that do not need a process boundary.
+ */
+async function inproc(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
+  const saved = { ...process.env };
+  Object.assign(process.env, { EXPONENTIAL_CONFIG_HOME: configHome, EXPONENTIAL_TOKEN: '', EXPONENTIAL_API_URL: '' }, env);
+  let out = '';
+  let err = '';
+  try {
+    const code = await main(args, (l) => (out += `${l}\n`), (l) => (err += `${l}\n`));
+    return { code, out, err };
+  } finally {
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+    Object.assign(process.env, saved);
+  }
+}
+
 const json = async (args: string[], env: Record<string, string> = {}) => {
-  const r = await cli([...args, '--json'], env);
+  const r = await inproc([...args, '--json'], env);
   expect(r.code, r.err).toBe(0);
   return JSON.parse(r.out);
 };
@@ -95,30 +114,34 @@ describe('exponential CLI', () => {
   });
 
   it('round-trips an issue: create, list, view, update, comment, close, archive, delete', async () => {
-    const created = await json(['issue', 'create', '--team', 'CLI', '--title', 'From the CLI', '--priority', 'high', '--description', 'Line one\n\nLine <two>']);
+    const made = await cli(['issue', 'create', '--team', 'CLI', '--title', 'From the CLI', '--priority', 'high', '--description', 'Line one\n\nLine <two>', '--json']);
+    expect(made.code, made.err).toBe(0);
+    const created = JSON.parse(made.out);
     expect(created).toMatchObject({ identifier: 'CLI-1', title: 'From the CLI', priority: 'high' });
     expect(created.description).toBe('<p>Line one</p><p>Line &lt;two&gt;</p>');
     const table = await cli(['issue', 'list', '--team', 'CLI']);
     expect(table.code).toBe(0);
     expect(table.out).toMatch(/^ID\s+STATE\s+PRIORITY\s+ASSIGNEE\s+TITLE/);
     expect(table.out).toMatch(/CLI-1\s+Backlog\s+high\s+-\s+From the CLI/);
-    const view = await cli(['issue', 'view', 'CLI-1']);
+    const view = await inproc(['issue', 'view', 'CLI-1']);
     expect(view.out).toContain('Line <two>');
     const updated = await json(['issue', 'update', 'CLI-1', '--title', 'Renamed', '--assignee', 'me', '--state', 'In Progress']);
     expect(updated.title).toBe('Renamed');
     expect(updated.assigneeId).toBe((await json(['whoami'])).user.id);
     expect((await json(['issue', 'list', '--assignee', 'me', '--state', 'started'])).map((i: any) => i.identifier)).toEqual(['CLI-1']);
-    const comment = await cli(['issue', 'comment', 'CLI-1', '--body', 'Looks good']);
+    const comment = await inproc(['issue', 'comment', 'CLI-1', '--body', 'Looks good']);
     expect(comment.out).toContain('Commented on CLI-1');
-    const closed = await json(['issue', 'close', 'CLI-1']);
+    const closing = await cli(['issue', 'close', 'CLI-1', '--json']);
+    expect(closing.code, closing.err).toBe(0);
+    const closed = JSON.parse(closing.out);
     const states = await json(['state', 'list', '--team', 'CLI']);
     expect(states.find((s: any) => s.id === closed.stateId)).toMatchObject({ name: 'Done', category: 'completed' });
-    expect((await cli(['issue', 'archive', 'CLI-1'])).out).toContain('Archived CLI-1');
+    expect((await inproc(['issue', 'archive', 'CLI-1'])).out).toContain('Archived CLI-1');
     expect((await json(['issue', 'list', '--team', 'CLI'])).map((i: any) => i.identifier)).not.toContain('CLI-1');
     await json(['issue', 'create', '--team', 'CLI', '--title', 'Short lived']);
     expect((await cli(['issue', 'delete', 'CLI-2'])).code).toBe(2); // no TTY, no --yes
-    expect((await cli(['issue', 'delete', 'CLI-2', '--yes'])).out).toContain('Deleted CLI-2');
-    const gone = await cli(['issue', 'view', 'CLI-2']);
+    expect((await inproc(['issue', 'delete', 'CLI-2', '--yes'])).out).toContain('Deleted CLI-2');
+    const gone = await inproc(['issue', 'view', 'CLI-2']);
     expect(gone.code).toBe(1);
     expect(gone.err).toContain('error: Issue CLI-2 not found');
   });
@@ -130,11 +153,11 @@ describe('exponential CLI', () => {
     expect(created.value).toMatch(/^pat_/);
     expect((await json(['token', 'list'])).map((t: any) => t.name)).toContain('ci');
     expect((await json(['whoami'], { EXPONENTIAL_TOKEN: created.value })).user.email).toBe('cli@example.com');
-    const denied = await cli(['issue', 'create', '--team', 'CLI', '--title', 'nope'], { EXPONENTIAL_TOKEN: created.value });
+    const denied = await inproc(['issue', 'create', '--team', 'CLI', '--title', 'nope'], { EXPONENTIAL_TOKEN: created.value });
     expect(denied.code).toBe(3);
     expect(denied.err).toContain('write');
-    expect((await cli(['token', 'revoke', created.token.id])).code).toBe(0);
-    const revoked = await cli(['whoami'], { EXPONENTIAL_TOKEN: created.value });
+    expect((await inproc(['token', 'revoke', created.token.id])).code).toBe(0);
+    const revoked = await inproc(['whoami'], { EXPONENTIAL_TOKEN: created.value });
     expect(revoked.code).toBe(3);
   });
 
@@ -168,31 +191,31 @@ describe('exponential CLI', () => {
   });
 
   it('answers mistakes with usage (2), errors (1) and help (0)', async () => {
-    const noTeam = await cli(['issue', 'create', '--title', 'x']);
+    const noTeam = await inproc(['issue', 'create', '--title', 'x']);
     expect(noTeam.code).toBe(2);
     expect(noTeam.err).toContain('--team is required');
-    const prio = await cli(['issue', 'list', '--priority', 'huge']);
+    const prio = await inproc(['issue', 'list', '--priority', 'huge']);
     expect(prio.code).toBe(2);
     expect(prio.err).toContain('--priority must be one of none, urgent, high, medium, low');
-    expect((await cli(['issue', 'frobnicate'])).code).toBe(2);
-    expect((await cli(['issue', 'list', '--nope'])).code).toBe(2);
-    const help = await cli(['issue', 'update', '--help']);
+    expect((await inproc(['issue', 'frobnicate'])).code).toBe(2);
+    expect((await inproc(['issue', 'list', '--nope'])).code).toBe(2);
+    const help = await inproc(['issue', 'update', '--help']);
     expect(help.code).toBe(0);
     expect(help.out).toContain('Usage: exponential issue update <KEY-N> [options]');
-    const down = await cli(['whoami', '--api-url', 'http://127.0.0.1:9']);
+    const down = await inproc(['whoami', '--api-url', 'http://127.0.0.1:9']);
     expect(down.code).toBe(1);
     expect(down.err).toContain('Cannot reach http://127.0.0.1:9');
-    const unknownTeam = await cli(['issue', 'create', '--team', 'ZZZ', '--title', 'x']);
+    const unknownTeam = await inproc(['issue', 'create', '--team', 'ZZZ', '--title', 'x']);
     expect(unknownTeam.code).toBe(1);
     expect(unknownTeam.err).toContain('Team "ZZZ" not found');
   });
 
   it('prints completion scripts and migrates a database', async () => {
-    const bash = await cli(['completion', 'bash']);
+    const bash = await inproc(['completion', 'bash']);
     expect(bash.out).toContain('complete -F _exponential exponential');
     expect(bash.out).toContain('"issue list") opts="--team --state');
-    expect((await cli(['completion', 'zsh'])).out).toContain('bashcompinit');
-    expect((await cli(['completion', 'fish'])).code).toBe(2);
+    expect((await inproc(['completion', 'zsh'])).out).toContain('bashcompinit');
+    expect((await inproc(['completion', 'fish'])).code).toBe(2);
     const migrated = await cli(['migrate', '--data-dir', path.join(tmp, 'other')], { DATABASE_URL: '', NODE_ENV: 'development' });
     expect(migrated.code, migrated.err).toBe(0);
     expect(migrated.err).toContain('Migrations applied');
