@@ -24,7 +24,7 @@ import { clientMutation, issue, issueLabel, label, member, teamMember, user, wor
 import { presentIssue } from '../modules/issues/issues.presenter.ts';
 import { presentLabel } from '../modules/labels/labels.presenter.ts';
 import { presentMemberOp } from '../modules/members/members.presenter.ts';
-import { presentState, presentTeam } from '../modules/teams/teams.presenter.ts';
+import { presentState, presentTeam, presentTeamMember } from '../modules/teams/teams.presenter.ts';
 import { readableTeams } from '../modules/teams/teams.repository.ts';
 import { presentWorkspace } from '../modules/workspaces/workspaces.service.ts';
 import { headVersion } from './oplog.ts';
@@ -137,7 +137,7 @@ async function writeSnapshot(ex: Executor, scope: SyncScope, opts: BootstrapOpti
       .from(teamMember)
       .where(and(eq(teamMember.workspaceId, workspaceId), inArray(teamMember.teamId, teamIds)))
       .orderBy(asc(teamMember.teamId), asc(teamMember.userId));
-    for (const tm of tms) await out.entity('teamMember', tm);
+    for (const tm of tms) await out.entity('teamMember', presentTeamMember(tm.teamId, tm.userId));
 
     const states = await ex
       .select()
