@@ -9,7 +9,7 @@
  */
 import { createRootRoute, createRoute, createRouter, lazyRouteComponent } from '@tanstack/react-router';
 import { SignIn } from './features/auth/SignIn.tsx';
-import { IssuePage } from './features/issues/IssuePage.tsx';
+import { IssuePage } from './features/issue-page/IssuePage.tsx';
 import { MyIssues, TeamIssues } from './features/issues/IssueViews.tsx';
 import { Onboarding } from './features/onboarding/Onboarding.tsx';
 import { AppShell, WorkspaceHome } from './features/shell/AppShell.tsx';

@@ -125,9 +125,27 @@ export interface CreateIssueInput {
   stateId?: string;
   priority?: Priority;
   assigneeId?: string | null;
+  labelIds?: string[];
+  estimate?: number | null;
+  dueDate?: string | null;
+  parentId?: string | null;
 }
 
 /** Fields accepted when updating an issue. */
 export type UpdateIssueInput = Partial<
-  Pick<Issue, 'title' | 'description' | 'stateId' | 'priority' | 'assigneeId' | 'estimate' | 'dueDate' | 'parentId'>
+  Pick<Issue, 'title' | 'description' | 'stateId' | 'priority' | 'assigneeId' | 'estimate' | 'dueDate' | 'parentId' | 'labelIds'>
 >;
+
+/** A label: a workspace label (`teamId` null) or a team's; groups hold child labels and are not applied. */
+export interface Label {
+  id: string;
+  name: string;
+  color: string;
+  description: string | null;
+  teamId: string | null;
+  parentId: string | null;
+  isGroup: boolean;
+  createdAt: string;
+  updatedAt: string;
+  archivedAt: string | null;
+}

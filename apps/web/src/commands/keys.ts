@@ -12,6 +12,22 @@ function asElement(target: EventTarget | null): HTMLElement | null {
 /** True on macOS / iOS, where `mod` is shown as ⌘. */
 export const isApple = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
 
+/** Unshifted characters of punctuation and digit keys by physical code (US layout names). */
+const UNSHIFTED: Record<string, string> = {
+  Period: '.',
+  Comma: ',',
+  Slash: '/',
+  Semicolon: ';',
+  Quote: "'",
+  BracketLeft: '[',
+  BracketRight: ']',
+  Backslash: '\\',
+  Minus: '-',
+  Equal: '=',
+  Backquote: '`',
+  ...Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`Digit${i}`, String(i)])),
+};
+
 /**
  * The token of a keydown, or null for a bare modifier press. Printable characters other than
  * letters keep their produced character (`?` rather than `shift+/`); letters are lower-cased and
@@ -33,6 +49,12 @@ export function eventToken(e: KeyboardEvent): string | null {
     if (isLetter && e.shiftKey) mods.push('shift');
     // With Alt on Apple keyboards `key` is the composed glyph; use the physical letter instead.
     if (e.altKey && /^Key[A-Z]$/.test(e.code)) name = e.code.slice(3).toLowerCase();
+    // ⌘/Ctrl+Shift+. reports `>` (layout-dependent): name the physical key and keep the Shift,
+    // so `mod+shift+.` means the same keys on every layout.
+    if (!isLetter && e.shiftKey && (e.metaKey || e.ctrlKey) && UNSHIFTED[e.code]) {
+      name = UNSHIFTED[e.code]!;
+      mods.push('shift');
+    }
   } else {
     name = key.toLowerCase();
     if (e.shiftKey) mods.push('shift');

@@ -8,6 +8,7 @@ import { ApiError, uuid } from '../api/client.ts';
 import * as api from '../api/endpoints.ts';
 import type { CreateIssueInput, Issue, UpdateIssueInput } from '../api/types.ts';
 import type { RootStore } from './root.ts';
+import { describePatch, inversePatch } from './undo.ts';
 
 /** Creates and edits issues through the API with optimistic updates. */
 export class IssueActions {
@@ -32,13 +33,13 @@ export class IssueActions {
       description: input.description ?? null,
       stateId: input.stateId ?? root.defaultState(input.teamId)?.id ?? '',
       priority: input.priority ?? 'none',
-      estimate: null,
+      estimate: input.estimate ?? null,
       assigneeId: input.assigneeId ?? null,
       creatorId: root.userId,
-      parentId: null,
-      labelIds: [],
+      parentId: input.parentId ?? null,
+      labelIds: input.labelIds ?? [],
       sortOrder: '',
-      dueDate: null,
+      dueDate: input.dueDate ?? null,
       startedAt: null,
       completedAt: null,
       canceledAt: null,
@@ -64,17 +65,20 @@ export class IssueActions {
 
   /**
    * Changes fields of one issue optimistically; on failure restores it and toasts the message.
+   * A successful change pushes its inverse on the undo stack unless `record` is false.
    * @returns the server's post-image, or null when the request failed
    */
-  async update(id: string, patch: UpdateIssueInput): Promise<Issue | null> {
+  async update(id: string, patch: UpdateIssueInput, { record = true }: { record?: boolean } = {}): Promise<Issue | null> {
     const { root } = this;
     const before = root.issues.get(id);
     if (!before) return null;
+    const inverse = record ? inversePatch(before, patch) : null;
     const optimistic: Issue = { ...before, ...patch, updatedAt: new Date().toISOString() };
     runInAction(() => root.issues.upsert(optimistic));
     try {
       const after = await api.updateIssue(id, patch);
       runInAction(() => root.issues.upsert(after));
+      if (inverse) root.undo.push({ issueId: id, inverse, label: `${describePatch(inverse)} change on ${after.identifier}` });
       return after;
     } catch (err) {
       runInAction(() => {
@@ -84,6 +88,15 @@ export class IssueActions {
       root.ui.toast(err instanceof ApiError || err instanceof Error ? err.message : String(err), 'error');
       return null;
     }
+  }
+
+  /** Undoes the newest recorded change (⌘/Ctrl+Z). @returns whether there was one */
+  async undoLast(): Promise<boolean> {
+    const entry = this.root.undo.pop();
+    if (!entry) return false;
+    const ok = await this.update(entry.issueId, entry.inverse, { record: false });
+    if (ok) this.root.ui.toast(`Undid ${entry.label}`);
+    return true;
   }
 
   /** Applies the same change to several issues (bulk edits from pickers). */

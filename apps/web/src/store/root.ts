@@ -9,10 +9,12 @@ import { action, makeObservable, observable, observableRef, runInAction } from '
 import { ApiError, setWorkspaceHeader } from '../api/client.ts';
 import * as api from '../api/endpoints.ts';
 import type { Issue, Label, Me, Team, User, WorkflowState, WorkspaceSummary } from '../api/types.ts';
+import { DetailsStore } from './details.ts';
 import { IssueActions } from './issues.ts';
 import { SyncBinding } from './sync.ts';
 import { IndexedTable, Table } from './table.ts';
 import { UiStore } from './ui.ts';
+import { UndoStack } from './undo.ts';
 
 /** One operation of the sync op log: the full post-image, or null for a delete. */
 export interface SyncOp {
@@ -40,6 +42,10 @@ export class RootStore {
   /** Labels by team (workspace labels under the key `''`). */
   readonly labels = new IndexedTable<Label>((l) => l.teamId ?? '');
   readonly issueActions = new IssueActions(this);
+  /** Comments, history, relations, reactions and subscriptions of opened issues. */
+  readonly details = new DetailsStore(this);
+  /** Inverse patches of issue edits, for ⌘/Ctrl+Z. */
+  readonly undo = new UndoStack();
   /** The live sync connection feeding the tables (store/sync.ts). */
   readonly sync = new SyncBinding(this);
 
@@ -112,6 +118,8 @@ export class RootStore {
     this.labels.clear();
     this.issues.clear();
     this.teamIssuesLoad.clear();
+    this.details.clear();
+    this.undo.clear();
     this.ui.focusIssue(null);
     this.ui.setVisibleIssues([]);
     this.workspaceLoad = 'idle';
@@ -257,6 +265,7 @@ export class RootStore {
         }
         continue;
       }
+      if (this.details.applyOp(op)) continue;
       if (!table) continue;
       if (op.action === 'delete' || op.data == null) table.remove(op.id);
       else table.upsert(op.data as never);

@@ -5,8 +5,8 @@
 import { action, computed, makeObservable, observable, observableRef } from 'mobx';
 import type { Priority } from '../api/types.ts';
 
-/** Issue properties a picker can set. */
-export type PickerKind = 'state' | 'priority' | 'assignee';
+/** Issue properties a picker can set (`relation` takes the relation type as `arg`). */
+export type PickerKind = 'state' | 'priority' | 'assignee' | 'labels' | 'estimate' | 'dueDate' | 'parent' | 'relation';
 
 /** Defaults the create-issue modal opens with. */
 export interface CreateIssueDefaults {
@@ -14,6 +14,9 @@ export interface CreateIssueDefaults {
   stateId?: string;
   priority?: Priority;
   assigneeId?: string | null;
+  /** Creates a sub-issue of this issue. */
+  parentId?: string;
+  labelIds?: string[];
 }
 
 /** A toast message. */
@@ -30,7 +33,7 @@ export class UiStore {
   /** Non-null while the create-issue modal is open. */
   createIssue: CreateIssueDefaults | null = null;
   /** Non-null while a property picker is open for these issues. */
-  picker: { kind: PickerKind; issueIds: string[] } | null = null;
+  picker: { kind: PickerKind; issueIds: string[]; arg?: string } | null = null;
   /** The issue single-key commands act on: highlighted in a list, or the open issue. */
   focusedIssueId: string | null = null;
   /** Ids of the issues shown by the current list, in display order (for j/k). */
@@ -85,10 +88,10 @@ export class UiStore {
     this.createIssue = null;
   }
 
-  openPicker(kind: PickerKind, issueIds: string[]): void {
+  openPicker(kind: PickerKind, issueIds: string[], arg?: string): void {
     if (!issueIds.length) return;
     this.paletteOpen = false;
-    this.picker = { kind, issueIds };
+    this.picker = { kind, issueIds, arg };
   }
 
   closePicker(): void {

@@ -39,7 +39,8 @@ export function Modal({ label, onClose, children, width = 'w-[560px]', placement
   }, []); // eslint-disable-line react-hooks/exhaustive-deps
 
   const onKeyDown = (e: React.KeyboardEvent) => {
-    if (e.key === 'Escape' && !e.nativeEvent.isComposing) {
+    // An Escape already handled inside (a menu in an editor) does not close the dialog.
+    if (e.key === 'Escape' && !e.nativeEvent.isComposing && !e.defaultPrevented) {
       e.preventDefault();
       e.stopPropagation();
       onCloseRef.current();

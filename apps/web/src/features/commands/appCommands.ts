@@ -1,6 +1,6 @@
 /**
  * Workspace-wide commands: palette, help, create issue, navigation chords (Linear's G-keys),
- * issue property keys (S, P, A, I) acting on the focused issue, theme and sign-out.
+ * theme and sign-out. Issue property keys live in features/pickers/issueCommands.ts.
  * Screen-specific commands (j/k, Enter) are registered by the screens themselves.
  */
 import type { Command } from '../../commands/registry.ts';
@@ -76,63 +76,9 @@ export function appCommands(store: RootStore): Command[] {
       isEnabled: () => ui.createIssue !== null && ui.submitCreateIssue !== null,
       run: () => ui.submitCreateIssue?.(),
     },
-    {
-      id: 'issue.status',
-      title: 'Change status…',
-      group: 'Issue',
-      keys: ['s'],
-      keywords: ['state', 'workflow'],
-      isEnabled: () => !!focused(),
-      run: () => ui.openPicker('state', [focused()!]),
-    },
-    {
-      id: 'issue.priority',
-      title: 'Change priority…',
-      group: 'Issue',
-      keys: ['p'],
-      isEnabled: () => !!focused(),
-      run: () => ui.openPicker('priority', [focused()!]),
-    },
-    {
-      id: 'issue.assign',
-      title: 'Assign to…',
-      group: 'Issue',
-      keys: ['a'],
-      keywords: ['assignee', 'owner'],
-      isEnabled: () => !!focused(),
-      run: () => ui.openPicker('assignee', [focused()!]),
-    },
-    {
-      id: 'issue.assignMe',
-      title: 'Assign to me',
-      group: 'Issue',
-      keys: ['i'],
-      keywords: ['self', 'take'],
-      isEnabled: () => !!focused() && !!store.userId,
-      run: () => {
-        const issue = store.issues.get(focused()!);
-        if (!issue) return;
-        const me = store.userId;
-        void store.issueActions.update(issue.id, { assigneeId: issue.assigneeId === me ? null : me });
-        ui.toast(issue.assigneeId === me ? `Unassigned ${issue.identifier}` : `Assigned ${issue.identifier} to you`);
-      },
-    },
-    {
-      id: 'issue.copyId',
-      title: 'Copy issue ID',
-      group: 'Issue',
-      keys: ['mod+.'],
-      isEnabled: () => !!focused(),
-      run: () => {
-        const issue = store.issues.get(focused()!);
-        if (!issue) return;
-        void navigator.clipboard?.writeText(issue.identifier).then(
-          () => ui.toast(`Copied ${issue.identifier}`),
-          () => ui.toast('Copying needs clipboard permission', 'error'),
-        );
-      },
-    },
     { id: 'nav.myIssues', title: 'Go to My issues', group: 'Navigation', keys: ['g', 'm'], run: () => go(paths.myIssues(ws())) },
+    { id: 'nav.issues', title: 'Go to issues', group: 'Navigation', keys: ['g', 'i'], isEnabled: hasTeam, run: goTeam('all') },
+    { id: 'nav.teams', title: 'Go to teams', group: 'Navigation', keys: ['g', 't'], keywords: ['settings', 'workflow'], run: () => go(`${paths.settings(ws())}/teams`) },
     { id: 'nav.allIssues', title: 'Go to team issues', group: 'Navigation', keys: ['g', 'e'], isEnabled: hasTeam, run: goTeam('all') },
     { id: 'nav.active', title: 'Go to active issues', group: 'Navigation', keys: ['g', 'a'], isEnabled: hasTeam, run: goTeam('active') },
     { id: 'nav.backlog', title: 'Go to backlog', group: 'Navigation', keys: ['g', 'b'], isEnabled: hasTeam, run: goTeam('backlog') },

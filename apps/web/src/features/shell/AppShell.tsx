@@ -13,8 +13,10 @@ import { useStore } from '../../store/context.tsx';
 import { appCommands, destinationCommands } from '../commands/appCommands.ts';
 import { CommandPalette } from '../commands/CommandPalette.tsx';
 import { HelpSheet } from '../commands/HelpSheet.tsx';
-import { CreateIssueModal } from '../issues/CreateIssueModal.tsx';
-import { IssuePicker } from '../issues/IssuePicker.tsx';
+import { CreateIssueModal } from '../create/CreateIssueModal.tsx';
+import { Peek, peekCommands } from '../issue-page/Peek.tsx';
+import { issueCommands } from '../pickers/issueCommands.ts';
+import { IssuePicker } from '../pickers/IssuePicker.tsx';
 import { ConnectionBanner } from '../sync/ConnectionBanner.tsx';
 import { Splash, useRequireSession } from './Root.tsx';
 import { Sidebar } from './Sidebar.tsx';
@@ -37,6 +39,7 @@ export const AppShell = observer(function AppShell() {
 
   useEffect(() => registry.setOverlayCheck(() => store.ui.overlayOpen), [store]);
   useCommands(() => appCommands(store), [store]);
+  useCommands(() => [...issueCommands(store), ...peekCommands(store)], [store]);
   const destinationsKey = `${store.workspace?.id}:${store.sortedTeams().map((t) => `${t.id}${t.name}${t.key}`).join()}`;
   useCommands(() => destinationCommands(store), [store, destinationsKey]);
 
@@ -73,7 +76,8 @@ export const AppShell = observer(function AppShell() {
       {store.ui.paletteOpen && <CommandPalette />}
       {store.ui.helpOpen && <HelpSheet />}
       {store.ui.createIssue && <CreateIssueModal defaults={store.ui.createIssue} />}
-      {store.ui.picker && <IssuePicker kind={store.ui.picker.kind} issueIds={store.ui.picker.issueIds} />}
+      {store.ui.picker && <IssuePicker kind={store.ui.picker.kind} issueIds={store.ui.picker.issueIds} arg={store.ui.picker.arg} />}
+      <Peek />
     </div>
   );
 });
