@@ -1,7 +1,8 @@
 /**
  * Breaker: authorization bypasses found by attacking the API, each kept as a regression test —
  * private-team issues named in another team's history, a removed member's OAuth grant coming
- * back when they rejoin, a token minting a longer-lived token, credentials kept in the
+ * back when they rejoin, an OAuth application granted `write` administering the workspace, a
+ * token minting a longer-lived token, credentials kept in the
  * idempotency cache, and one Idempotency-Key shared across workspaces or uploads. Plus the
  * private-team probes that held (relations, sub-issues, comments, reactions, filters, search,
  * bulk, sync bootstrap) so they stay held.
@@ -130,6 +131,41 @@ describe('credentials of a removed member', () => {
       const res = await api(t.app, 'POST', '/api/v1/issues', { as: { token }, body: { teamId: ws.teamId, title: 'ghost' } });
       expect(res.status).toBe(401);
     }
+  });
+});
+
+describe('OAuth scope escalation', () => {
+  it('an application granted write (not admin) cannot change roles, remove members, invite or import', async () => {
+    const o = ws.owner;
+    if (t.clock.now() < new Date()) t.clock.set(new Date());
+    const created = await api(t.app, 'POST', '/api/v1/oauth/applications', { as: o, body: { name: 'Writer', redirectUris: ['https://app.example.test/cb'], scopes: ['read', 'write', 'admin', 'issues:create'] } });
+    const client = { clientId: created.body.application.clientId, clientSecret: created.body.clientSecret };
+    const write = await oauthAccessToken(o, client, 'read write');
+    const narrow = await oauthAccessToken(o, client, 'issues:create');
+    const victim = await addMember(t, ws, 'authz-victim@example.com', 'member', [ws.teamId]);
+    const admin = [
+      ['PATCH', `/api/v1/members/${victim.userId}`, { role: 'owner' }],
+      ['DELETE', `/api/v1/members/${victim.userId}`, undefined],
+      ['POST', '/api/v1/invitations', { email: 'attacker@evil.example', role: 'admin' }],
+    ] as const;
+    for (const token of [write, narrow]) {
+      for (const [method, url, body] of admin) {
+        const res = await api(t.app, method, url, { as: { token }, body });
+        expect(res.status, `${method} ${url}`).toBe(403);
+        expect(res.body.code).toBe('insufficient_scope');
+      }
+      const imp = await upload(t, { token }, 'linear-csv', 'ID,Team,Title\nOA-1,OAuth,x\n', { dryRun: 'true' });
+      expect(imp.status).toBe(403);
+    }
+    // The narrow token does exactly its one thing; write still works on issues.
+    expect((await api(t.app, 'POST', '/api/v1/issues', { as: { token: narrow }, body: { teamId: ws.teamId, title: 'via app' } })).status).toBe(201);
+    expect((await api(t.app, 'GET', '/api/v1/issues', { as: { token: narrow } })).status).toBe(403);
+    expect((await api(t.app, 'POST', '/api/v1/issues', { as: { token: write }, body: { teamId: ws.teamId, title: 'via writer' } })).status).toBe(201);
+    const [role] = await t.database.db.select({ role: member.role }).from(member).where(and(eq(member.workspaceId, ws.wsId), eq(member.userId, victim.userId)));
+    expect(role!.role).toBe('member');
+    // With admin granted, the owner's own powers apply.
+    const adminToken = await oauthAccessToken(o, client, 'read admin');
+    expect((await api(t.app, 'PATCH', `/api/v1/members/${victim.userId}`, { as: { token: adminToken }, body: { role: 'admin' } })).status).toBe(200);
   });
 });
 

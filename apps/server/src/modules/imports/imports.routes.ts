@@ -100,6 +100,7 @@ export async function importRoutes(app: App, deps: ModuleDeps) {
       bodyLimit: IMPORT_MAX_BYTES,
       config: {
         auth: 'workspace',
+        scope: 'admin',
         rateLimit: { max, timeWindow: '1 minute', keyGenerator: (req: FastifyRequest) => `import:${req.actor?.userId ?? req.ip}` },
       },
       // Refused before the body is read: only owners and admins may send a large upload.

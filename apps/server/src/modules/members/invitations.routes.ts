@@ -15,7 +15,10 @@ import {
   PreviewQuery,
 } from './members.schemas.ts';
 
-/** Invitations under `/api/v1/invitations`: managing them, previewing and accepting a link. */
+/**
+ * Invitations under `/api/v1/invitations`: managing them, previewing and accepting a link.
+ * Inviting and revoking are workspace administration: tokens need the `admin` scope.
+ */
 export async function invitationRoutes(app: App, deps: ModuleDeps) {
   const invitations = createInvitationService(deps);
   app.addSchema(InvitationSchema);
@@ -25,7 +28,7 @@ export async function invitationRoutes(app: App, deps: ModuleDeps) {
       operationId: 'createInvitation', tags: ['invitations'], body: CreateInvitationBody,
       response: { 200: Type.Ref('Invitation'), 201: Type.Ref('Invitation'), ...errorResponses },
     },
-    config: { auth: 'workspace' },
+    config: { auth: 'workspace', scope: 'admin' },
   }, async (req, reply) => {
     const r = await invitations.create(workspaceActor(req), req.body, requestOrigin(req));
     return reply.status(r.created ? 201 : 200).send(r.invitation);
@@ -41,7 +44,7 @@ export async function invitationRoutes(app: App, deps: ModuleDeps) {
 
   app.delete('/api/v1/invitations/:invitationId', {
     schema: { operationId: 'revokeInvitation', tags: ['invitations'], params: InvitationParams, response: { 204: Type.Null(), ...errorResponses } },
-    config: { auth: 'workspace' },
+    config: { auth: 'workspace', scope: 'admin' },
   }, async (req, reply) => {
     await invitations.revoke(workspaceActor(req), req.params.invitationId, requestOrigin(req));
     return reply.status(204).send(null);

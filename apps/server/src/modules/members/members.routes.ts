@@ -6,7 +6,11 @@ import { requestOrigin } from '../../lib/audit.ts';
 import { ListQuery, MemberParams, UpdateMemberBody, WorkspaceMemberSchema } from './members.schemas.ts';
 import { createMemberService } from './members.service.ts';
 
-/** Workspace members under `/api/v1/members`. */
+/**
+ * Workspace members under `/api/v1/members`. Changing roles and removing members is workspace
+ * administration: a token needs the `admin` scope (personal access tokens with `write` hold it;
+ * an OAuth application needs `admin` granted, not just `write`).
+ */
 export async function memberRoutes(app: App, deps: ModuleDeps) {
   const members = createMemberService(deps);
   app.addSchema(WorkspaceMemberSchema);
@@ -24,12 +28,12 @@ export async function memberRoutes(app: App, deps: ModuleDeps) {
       operationId: 'updateMemberRole', tags: ['members'], params: MemberParams, body: UpdateMemberBody,
       response: { 200: Type.Ref('WorkspaceMember'), ...errorResponses },
     },
-    config: { auth: 'workspace' },
+    config: { auth: 'workspace', scope: 'admin' },
   }, async (req) => members.updateRole(workspaceActor(req), req.params.userId, req.body.role, requestOrigin(req)));
 
   app.delete('/api/v1/members/:userId', {
     schema: { operationId: 'removeMember', tags: ['members'], params: MemberParams, response: { 204: Type.Null(), ...errorResponses } },
-    config: { auth: 'workspace' },
+    config: { auth: 'workspace', scope: 'admin' },
   }, async (req, reply) => {
     await members.remove(workspaceActor(req), req.params.userId, requestOrigin(req));
     return reply.status(204).send(null);
