@@ -226,6 +226,9 @@ export async function updateIssueIn(
   if (archiveChanged) await writeHistory(ctx, cur.id, next.archivedAt ? 'archived' : 'unarchived');
   if (next.assigneeId !== cur.assigneeId) await subscribe(ctx, cur.id, [next.assigneeId]);
   const after = presentIssue(row as IssueRow, teamKey, finalLabels);
+  // Moving teams: readers of the old team only must drop the issue, so it leaves that team's
+  // stream first; readers of the new team receive the update (applied as an upsert).
+  if (after.teamId !== cur.teamId) ctx.emit({ entity: 'issue', id: cur.id, action: 'delete', data: null, teamId: cur.teamId });
   ctx.emit({ entity: 'issue', id: cur.id, action: 'update', data: after, teamId: after.teamId });
   return after;
 }
