@@ -2,7 +2,7 @@
  * Breaker: storms of parallel writes — on one issue (PATCH, DELETE, move, comment, react,
  * relate, bulk, archive, opposite parent links), label deletion during bulk labelling, a member
  * removed while writing, two owners demoting each other, one Idempotency-Key sent five times,
- * parallel creates. No request may get a 5xx, and afterwards the invariants hold: the
+ * parallel creates, workspaces created or renamed to the same name, slug or id at once. No request may get a 5xx, and afterwards the invariants hold: the
  * workspace's sync versions run 1..head without a gap, ranks and numbers are unique per team,
  * no parent cycle, no row points at a deleted label or issue, at least one owner.
  * On PGlite the requests interleave on one connection; on PostgreSQL they truly race.
@@ -10,7 +10,7 @@
 import { and, count, eq, sql } from 'drizzle-orm';
 import { issue, issueLabel, label, member, queryRows, syncOperation, workspace } from '@exponential/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, createTestApp, type TestApp } from './helpers.ts';
+import { api, createTestApp, signIn, type TestApp } from './helpers.ts';
 import { addMember, type Actor, newWorkspace, type Ws } from './collab-fixtures.ts';
 
 let t: TestApp;
@@ -168,3 +168,27 @@ describe('storms', () => {
     expect(Number(ops!.n)).toBeGreaterThan(0);
   });
 });
+
+describe('workspace creation races (PostgreSQL: truly parallel)', () => {
+  it('five sign-ups naming their workspace alike get distinct slugs; one slug or id wins once; renames to one slug race safely', async () => {
+    const users = await Promise.all([1, 2, 3, 4, 5].map((i) => signIn(t, `storm-signup-${i}@example.com`)));
+    const create = (body: Record<string, unknown>) => Promise.all(users.map((u) => api(t.app, 'POST', '/api/v1/workspaces', { as: u, body: { teamName: 'Eng', teamKey: 'ENG', ...body } })));
+    const byName = await create({ name: 'Same Name' });
+    no5xx(byName, 'same name');
+    expect(byName.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
+    expect(new Set(byName.map((r) => r.body.workspace.urlSlug)).size).toBe(5);
+    const bySlug = await create({ name: 'Fixed', urlSlug: 'storm-fixed' });
+    no5xx(bySlug, 'same slug');
+    expect(bySlug.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409]);
+    const byId = await create({ name: 'Same id', id: '01a22700-0000-7000-8000-00000000abcd' });
+    no5xx(byId, 'same id');
+    expect(byId.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409]);
+    const renames = await Promise.all(users.map((u, i) => api(t.app, 'PATCH', '/api/v1/workspaces/current', { as: { cookie: u.cookie, workspace: byName[i]!.body.workspace.id }, body: { urlSlug: 'storm-renamed' } })));
+    no5xx(renames, 'renames');
+    expect(renames.map((r) => r.status).sort()).toEqual([200, 409, 409, 409, 409]);
+    const uuidSlug = await api(t.app, 'POST', '/api/v1/workspaces', { as: users[0]!, body: { name: 'Sneaky', urlSlug: byName[1]!.body.workspace.id } });
+    expect(uuidSlug.status).toBe(422);
+    expect(uuidSlug.body.errors[0].field).toBe('/body/urlSlug');
+  });
+});
+

@@ -2,10 +2,10 @@
  * Workspaces: creating one (its creator becomes the owner, and a first team is made), listing
  * the caller's, reading and renaming the current one.
  */
-import { and, asc, eq, ne } from 'drizzle-orm';
-import { member, user, workspace } from '@exponential/db';
-import { conflict, notFound } from '../../lib/errors.ts';
-import { newId } from '../../lib/ids.ts';
+import { and, asc, eq, ne, sql } from 'drizzle-orm';
+import { member, queryRows, user, workspace, type Tx } from '@exponential/db';
+import { conflict, invalid, notFound } from '../../lib/errors.ts';
+import { isUuid, newId } from '../../lib/ids.ts';
 import { authorize, type Role } from '../../lib/policy.ts';
 import { iso } from '../../lib/schemas.ts';
 import { type MutationDeps, runMutation } from '../../sync/mutation.ts';
@@ -34,18 +34,35 @@ export function slugify(name: string): string {
   return s.length >= 2 ? s : `workspace${s ? `-${s}` : ''}`;
 }
 
+/**
+ * Serializes the choice of URL slugs (and client-chosen ids) across workspaces for the rest of
+ * the transaction: two sign-ups naming their workspace "Acme" at once must get `acme` and
+ * `acme-2`, not a unique-index violation. Workspace creation is rare, so one global
+ * transaction-scoped advisory lock costs nothing.
+ */
+async function lockSlugs(tx: Tx): Promise<void> {
+  await queryRows(tx, sql`select pg_advisory_xact_lock(hashtext('exponential:workspace-url-slug'))`);
+}
+
+/** @throws AppError 422 for a slug shaped like a UUID (`X-Workspace` would read it as an id). */
+function checkSlugShape(slug: string | undefined): void {
+  if (slug && isUuid(slug)) throw invalid('/body/urlSlug', 'A URL slug cannot look like a workspace id (a UUID)');
+}
+
 /** Creates the workspaces service. */
 export function createWorkspaceService(deps: MutationDeps) {
   const db = deps.database.db;
   return {
     /**
      * Creates a workspace owned by `userId`, with a first team.
-     * @throws AppError 409 `slug_taken` when an explicit slug is in use
+     * @throws AppError 409 `slug_taken` when an explicit slug is in use, `id_taken`; 422 for a
+     *   UUID-shaped slug
      */
     async create(userId: string, input: { id?: string; name: string; urlSlug?: string; teamName?: string; teamKey?: string }) {
       const wsId = input.id ?? newId();
       let slug = input.urlSlug?.toLowerCase();
       if (slug && RESERVED_SLUGS.has(slug)) throw conflict(`The URL slug "${slug}" is reserved`, 'slug_taken', '/body/urlSlug');
+      checkSlugShape(slug);
       const result = await runMutation(
         deps,
         wsId,
@@ -64,6 +81,7 @@ export function createWorkspaceService(deps: MutationDeps) {
         },
         {
           init: async (tx) => {
+            await lockSlugs(tx);
             if (input.id) {
               const [clash] = await tx.select({ id: workspace.id }).from(workspace).where(eq(workspace.id, input.id));
               if (clash) throw conflict('A workspace with this id already exists', 'id_taken', '/body/id');
@@ -106,12 +124,14 @@ export function createWorkspaceService(deps: MutationDeps) {
       return presentWorkspace(w);
     },
 
-    /** Renames the workspace or changes its slug (owners and admins). @throws AppError 403, 409 */
+    /** Renames the workspace or changes its slug (owners and admins). @throws AppError 403, 409, 422 */
     async update(viewer: { userId: string; workspaceId: string; role: Role }, input: { name?: string; urlSlug?: string }) {
       authorize(viewer, 'workspace.update', 'Only workspace owners and admins can change workspace settings');
       const r = await runMutation(deps, viewer.workspaceId, viewer.userId, async (ctx) => {
         if (input.urlSlug) {
           const slug = input.urlSlug.toLowerCase();
+          checkSlugShape(slug);
+          await lockSlugs(ctx.tx);
           const [clash] = await ctx.tx
             .select({ id: workspace.id })
             .from(workspace)
