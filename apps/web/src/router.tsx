@@ -5,15 +5,20 @@
  *   /$workspace/my-issues
  *   /$workspace/team/$teamKey/$view  (view: all | active | backlog)
  *   /$workspace/issue/$identifier
+ *   /$workspace/view/$viewId         (a saved view)
  *   /$workspace/settings             (lazy chunk)
+ *
+ * Issue screens take `?filter=` and `?display=` (store/filters.ts).
  */
 import { createRootRoute, createRoute, createRouter, lazyRouteComponent } from '@tanstack/react-router';
 import { SignIn } from './features/auth/SignIn.tsx';
 import { IssuePage } from './features/issue-page/IssuePage.tsx';
-import { MyIssues, TeamIssues } from './features/issues/IssueViews.tsx';
+import { MyIssuesScreen, TeamIssuesScreen } from './features/issues/list/screens.tsx';
 import { Onboarding } from './features/onboarding/Onboarding.tsx';
 import { AppShell, WorkspaceHome } from './features/shell/AppShell.tsx';
 import { Home, NotFound, Root } from './features/shell/Root.tsx';
+import { ViewScreen } from './features/views/ViewScreen.tsx';
+import { parseListSearch } from './store/filters.ts';
 
 const rootRoute = createRootRoute({ component: Root, notFoundComponent: NotFound });
 
@@ -28,8 +33,9 @@ const indexRoute = createRoute({ getParentRoute: () => rootRoute, path: '/', com
 
 const workspaceRoute = createRoute({ getParentRoute: () => rootRoute, path: '$workspace', component: AppShell });
 const workspaceIndexRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/', component: WorkspaceHome });
-const myIssuesRoute = createRoute({ getParentRoute: () => workspaceRoute, path: 'my-issues', component: MyIssues });
-const teamRoute = createRoute({ getParentRoute: () => workspaceRoute, path: 'team/$teamKey/$view', component: TeamIssues });
+const myIssuesRoute = createRoute({ getParentRoute: () => workspaceRoute, path: 'my-issues', component: MyIssuesScreen, validateSearch: parseListSearch });
+const teamRoute = createRoute({ getParentRoute: () => workspaceRoute, path: 'team/$teamKey/$view', component: TeamIssuesScreen, validateSearch: parseListSearch });
+const viewRoute = createRoute({ getParentRoute: () => workspaceRoute, path: 'view/$viewId', component: ViewScreen, validateSearch: parseListSearch });
 const issueRoute = createRoute({ getParentRoute: () => workspaceRoute, path: 'issue/$identifier', component: IssuePage });
 const settingsRoute = createRoute({
   getParentRoute: () => workspaceRoute,
@@ -41,7 +47,7 @@ const routeTree = rootRoute.addChildren([
   loginRoute,
   onboardingRoute,
   indexRoute,
-  workspaceRoute.addChildren([workspaceIndexRoute, myIssuesRoute, teamRoute, issueRoute, settingsRoute]),
+  workspaceRoute.addChildren([workspaceIndexRoute, myIssuesRoute, teamRoute, viewRoute, issueRoute, settingsRoute]),
 ]);
 
 /** The application's router. */

@@ -11,6 +11,7 @@ import { useStore } from '../../store/context.tsx';
 import { ChevronDown, NavIcon, PlusIcon, SearchIcon } from '../../ui/icons.tsx';
 import { Kbd } from '../../ui/Kbd.tsx';
 import { Menu } from '../../ui/Menu.tsx';
+import { SidebarViews } from '../views/SidebarViews.tsx';
 
 function NavLink({ href, icon, label, active, indent = false }: { href: string; icon: React.ReactNode; label: string; active: boolean; indent?: boolean }) {
   return (
@@ -130,6 +131,7 @@ export const Sidebar = observer(function Sidebar() {
         <Kbd keys={['mod+k']} />
       </button>
       <NavLink href={paths.myIssues(ws.urlSlug)} icon={<NavIcon name="my" />} label="My issues" active={pathname === paths.myIssues(ws.urlSlug)} />
+      <SidebarViews />
       <div className="mt-4 mb-1 px-2 text-sm font-medium text-faint">Your teams</div>
       <div className="flex min-h-0 flex-1 flex-col gap-0.5 overflow-y-auto">
         {store.sortedTeams().map((t) => (

@@ -1,0 +1,152 @@
+/**
+ * An issue screen: header (title, Filter, Display, Save view, New issue), the filter chips, then
+ * the list or the board of the issues in scope, and the bulk-edit bar while issues are selected.
+ * Filter and display options live in the URL (`?filter=…&display=…`), so a reload or a shared link
+ * shows the same thing; they are applied to the local store, never sent to the server.
+ */
+import type { FilterNode, ViewDisplay } from '@exponential/domain';
+import { useNavigate, useSearch } from '@tanstack/react-router';
+import { observer } from 'mobx-react-lite';
+import { lazy, type ReactNode, Suspense, useEffect, useMemo, useState } from 'react';
+import type { Priority } from '../../../api/types.ts';
+import { useCommands } from '../../../commands/useCommands.ts';
+import { useStore } from '../../../store/context.tsx';
+import { displayDiff, isEmptyFilter, type ListSearch, resolveDisplay } from '../../../store/filters.ts';
+import type { CreateIssueDefaults } from '../../../store/ui.ts';
+import { listActions } from '../../../store/viewsSelection.ts';
+import { Button } from '../../../ui/Button.tsx';
+import { NavIcon, PlusIcon } from '../../../ui/icons.tsx';
+import { Kbd } from '../../../ui/Kbd.tsx';
+import { DisplayMenu } from '../../filters/DisplayMenu.tsx';
+import { AddFilterButton, FilterBar } from '../../filters/FilterBar.tsx';
+import type { IssueGroup } from './groups.ts';
+import { ListView } from './ListView.tsx';
+import { type ListScope, useListModel } from './model.ts';
+import { SelectionBar } from './SelectionBar.tsx';
+
+// The board (and @dnd-kit with it) is a separate chunk: the list is the first screen.
+const Board = lazy(() => import('../../board/Board.tsx').then((m) => ({ default: m.Board })));
+
+/** Props of {@link IssuesScreen}. */
+export interface IssuesScreenProps {
+  /** Left part of the header (icon, title, view tabs). */
+  heading: ReactNode;
+  scope: ListScope;
+  /** Display options when the URL names none (a saved view's, or the app's defaults). */
+  baseDisplay: ViewDisplay;
+  /** Filter when the URL names none (a saved view's). */
+  baseFilter?: FilterNode;
+  /** Defaults of issues created from this screen. */
+  createDefaults: CreateIssueDefaults;
+  /** Text of the empty state. */
+  emptyText: string;
+  /** Extra header actions (the view's Save changes / Delete). */
+  actions?: (state: { filter: FilterNode | undefined; display: ViewDisplay; modified: boolean }) => ReactNode;
+  /** Opens the save-as-view dialog for the current filter and display (absent on saved views). */
+  onSaveView?: (filter: FilterNode | undefined, display: ViewDisplay) => void;
+}
+
+/** The issue screen. */
+export const IssuesScreen = observer(function IssuesScreen({ heading, scope, baseDisplay, baseFilter, createDefaults, emptyText, actions, onSaveView }: IssuesScreenProps) {
+  const store = useStore();
+  const search = useSearch({ strict: false }) as ListSearch;
+  const navigate = useNavigate();
+  const display = useMemo(() => resolveDisplay(search.display, baseDisplay), [search.display, baseDisplay]);
+  const filter = search.filter ?? baseFilter;
+  const model = useListModel(store, scope, filter, display);
+  const [filterOpen, setFilterOpen] = useState(false);
+  const [displayOpen, setDisplayOpen] = useState(false);
+  const { selection } = listActions(store);
+
+  // A new screen starts with nothing selected.
+  useEffect(() => () => selection.clear(), [scope.key, selection]);
+
+  const setSearch = (next: Partial<ListSearch>) =>
+    void navigate({ to: '.', search: (prev: Record<string, unknown>) => ({ ...prev, ...next }), replace: true } as never);
+  const setFilter = (f: FilterNode | undefined) => setSearch({ filter: f === undefined && baseFilter && !isEmptyFilter(baseFilter) ? { and: [] } : f });
+  const setDisplay = (d: ViewDisplay) => setSearch({ display: displayDiff(d, baseDisplay) });
+
+  useCommands(
+    () => [
+      { id: 'view.filter', title: 'Filter issues…', group: 'View', keys: ['f'], run: () => setFilterOpen(true) },
+      {
+        id: 'view.layout',
+        title: 'Toggle list / board',
+        group: 'View',
+        keys: ['mod+b'],
+        run: () => setDisplay({ ...display, layout: display.layout === 'list' ? 'board' : 'list' }),
+      },
+      { id: 'view.display', title: 'Display options…', group: 'View', keys: ['shift+v'], run: () => setDisplayOpen(true) },
+      ...(onSaveView ? [{ id: 'view.save', title: 'Save as view…', group: 'View', keys: ['alt+v'], run: () => onSaveView(filter, display) }] : []),
+    ],
+    [display, filter, onSaveView],
+  );
+
+  const create = () => store.ui.openCreateIssue(createDefaults);
+  const createIn = (g: IssueGroup) => {
+    const d: CreateIssueDefaults = { ...createDefaults };
+    if (g.kind === 'state' && g.value && store.states.get(g.value)) d.stateId = g.value;
+    if (g.kind === 'priority' && g.value) d.priority = g.value as Priority;
+    if (g.kind === 'assignee') d.assigneeId = g.value;
+    store.ui.openCreateIssue(d);
+  };
+  const properties = useMemo(() => new Set(display.properties), [display.properties]);
+  const filtered = !isEmptyFilter(filter);
+  const modified = JSON.stringify(filter ?? null) !== JSON.stringify(baseFilter ?? null) || !!displayDiff(display, baseDisplay);
+  const shownIds = model.issues.map((i) => i.id);
+  const hasGroups = model.issues.length > 0;
+
+  return (
+    <div className="relative flex min-h-0 flex-1 flex-col">
+      <header className="flex h-12 shrink-0 items-center gap-3 border-b border-line px-5">
+        {heading}
+        <AddFilterButton filter={filter} onChange={setFilter} teamId={scope.teamId} open={filterOpen} setOpen={setFilterOpen} />
+        <span className="flex-1" />
+        {actions?.({ filter, display, modified })}
+        {onSaveView && (filtered || !!displayDiff(display, baseDisplay)) && (
+          <Button size="sm" variant="secondary" onClick={() => onSaveView(filter, display)} data-testid="save-view" title="Save as view (Alt+V)">
+            Save view
+          </Button>
+        )}
+        <DisplayMenu display={display} onChange={setDisplay} open={displayOpen} setOpen={setDisplayOpen} teamGrouping={!scope.teamId} />
+        <Button size="sm" variant="ghost" onClick={create} title="Create issue (C)" className="text-muted">
+          <PlusIcon size={12} /> New issue
+        </Button>
+      </header>
+      <FilterBar filter={filter} onChange={setFilter} teamId={scope.teamId} />
+      {hasGroups ? (
+        display.layout === 'board' ? (
+          <Suspense fallback={<div className="flex-1 bg-subtle/60" aria-busy="true" />}>
+            <Board groups={model.groups} ctx={model.ctx} orderBy={display.orderBy} properties={properties} onCreateInGroup={createIn} />
+          </Suspense>
+        ) : (
+          <ListView groups={model.groups} ctx={model.ctx} orderBy={display.orderBy} properties={properties} onCreateInGroup={createIn} />
+        )
+      ) : (
+        <EmptyState loading={!store.sync.ready && model.total === 0} filtered={filtered && model.total > 0} onCreate={create} onClear={() => setFilter(undefined)} text={emptyText} />
+      )}
+      <SelectionBar shownIds={shownIds} />
+    </div>
+  );
+});
+
+/** Shown when nothing is listed: no issues yet, or none matching the filter. */
+function EmptyState({ loading, filtered, onCreate, onClear, text }: { loading: boolean; filtered: boolean; onCreate: () => void; onClear: () => void; text: string }) {
+  if (loading) return <div className="flex-1" aria-busy="true" />;
+  return (
+    <div className="flex flex-1 flex-col items-center justify-center gap-3 pb-20 text-center" data-testid="empty-state">
+      <div className="rounded-xl border border-line bg-subtle p-3 text-muted">
+        <NavIcon name="issues" />
+      </div>
+      <div className="text-lg font-medium">{filtered ? 'No issues match these filters' : 'No issues here'}</div>
+      <p className="max-w-xs text-muted">{filtered ? 'Change or clear the filters to see more.' : text}</p>
+      {filtered ? (
+        <Button onClick={onClear}>Clear filters</Button>
+      ) : (
+        <Button variant="primary" onClick={onCreate}>
+          Create issue <Kbd keys={['c']} className="ml-1 opacity-80" />
+        </Button>
+      )}
+    </div>
+  );
+}

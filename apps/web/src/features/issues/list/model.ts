@@ -1,0 +1,78 @@
+/**
+ * The list model of a screen: which issues it shows, in which groups, from the local store.
+ * Read inside an observer: it depends on the issue table's version (one dependency), the
+ * workflow states and the query; sorting happens once per table version and ordering, filtering
+ * and grouping on each query change.
+ */
+import type { FilterNode, ViewDisplay } from '@exponential/domain';
+import { useMemo } from 'react';
+import type { Issue, StateCategory } from '../../../api/types.ts';
+import { applyQuery } from '../../../store/filters.ts';
+import { issueSource } from '../../../store/filtersSource.ts';
+import type { RootStore } from '../../../store/root.ts';
+import { type GroupContext, groupWithSub, type IssueGroup } from './groups.ts';
+
+/** What a screen lists before any filter: one team (with a view's categories), my issues, or everything readable. */
+export interface ListScope {
+  /** Stable key of the scope (cache key). */
+  key: string;
+  /** Set when the screen shows one team: state groups are then per workflow state. */
+  teamId?: string;
+  /** Narrowing that defines the scope (team, assignee = me). */
+  pick?: (i: Issue) => boolean;
+  /** State categories shown (team views Active / Backlog). */
+  categories?: ReadonlySet<StateCategory>;
+}
+
+/** The grouping context over the store. */
+export function groupContext(store: RootStore, teamId?: string): GroupContext {
+  return {
+    me: store.userId,
+    state: (id) => store.states.get(id),
+    user: (id) => store.users.get(id),
+    label: (id) => store.labels.get(id),
+    team: (id) => store.teams.get(id),
+    teamStates: teamId ? store.statesOf(teamId) : undefined,
+    statesOfTeam: (id) => store.statesOf(id),
+  };
+}
+
+/** The model a list or board renders. */
+export interface ListModel {
+  /** Shown issues in display order (before grouping). */
+  issues: Issue[];
+  groups: IssueGroup[];
+  ctx: GroupContext;
+  /** Issues in the scope before the user's filter (for "n of m"). */
+  total: number;
+}
+
+/** Computes the list model (memoized per table version, scope and query). */
+export function useListModel(store: RootStore, scope: ListScope, filter: FilterNode | undefined, display: ViewDisplay): ListModel {
+  const source = issueSource(store);
+  const version = source.version; // the observer's one dependency on the issue table
+  // States, labels and people are small tables: read tracked, so renames re-render.
+  const statesKey = store.states.all().map((s) => `${s.id}${s.name}${s.position}${s.category}`).join();
+  const ctx = useMemo(() => groupContext(store, scope.teamId), [store, scope.teamId, statesKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  const sorted = useMemo(() => source.sortedFor(scope.key, scope.pick ?? null, display.orderBy), [source, scope, display.orderBy, version]); // eslint-disable-line react-hooks/exhaustive-deps
+  const issues = useMemo(
+    () =>
+      applyQuery(sorted, filter, display, { categories: scope.categories }, {
+        me: store.userId ?? '',
+        stateCategory: (id) => store.states.get(id)?.category,
+      }),
+    [sorted, filter, display, scope.categories, store, statesKey], // eslint-disable-line react-hooks/exhaustive-deps
+  );
+  const includeEmpty = display.layout === 'board' && (display.groupBy === 'state' || display.groupBy === 'priority');
+  const hidden = display.showCompleted ? undefined : new Set<StateCategory>(['completed', 'canceled']);
+  const categories = useMemo(() => {
+    if (!hidden) return scope.categories;
+    const base = scope.categories ?? new Set<StateCategory>(['triage', 'backlog', 'unstarted', 'started', 'completed', 'canceled']);
+    return new Set([...base].filter((c) => !hidden.has(c)));
+  }, [scope.categories, display.showCompleted]); // eslint-disable-line react-hooks/exhaustive-deps
+  const groups = useMemo(
+    () => groupWithSub(issues, display.groupBy, display.subGroupBy, ctx, { includeEmpty, categories }),
+    [issues, display.groupBy, display.subGroupBy, ctx, includeEmpty, categories],
+  );
+  return { issues, groups, ctx, total: sorted.length };
+}

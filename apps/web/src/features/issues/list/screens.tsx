@@ -1,0 +1,123 @@
+/**
+ * The routed issue screens: a team's issues (All / Active / Backlog) and My issues. Both are the
+ * same {@link IssuesScreen} over a different scope; filters and display options come from the URL.
+ */
+import type { FilterNode, ViewDisplay } from '@exponential/domain';
+import { Link, useParams } from '@tanstack/react-router';
+import { observer } from 'mobx-react-lite';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { Issue, StateCategory, Team } from '../../../api/types.ts';
+import { go, paths, type TeamView } from '../../../navigation.ts';
+import { useStore } from '../../../store/context.tsx';
+import { LIST_DEFAULT_DISPLAY } from '../../../store/filters.ts';
+import { NavIcon } from '../../../ui/icons.tsx';
+import { NotFound } from '../../shell/Root.tsx';
+import { TeamBadge } from '../../shell/Sidebar.tsx';
+import { SaveViewDialog, type SaveViewRequest } from '../../views/SaveViewDialog.tsx';
+import { viewPath } from '../../views/SidebarViews.tsx';
+import { IssuesScreen } from './IssuesScreen.tsx';
+import type { ListScope } from './model.ts';
+
+/** Titles of the team views. */
+export const TEAM_VIEW_TITLES: Record<TeamView, string> = { all: 'All issues', active: 'Active', backlog: 'Backlog' };
+
+/** Categories each team view shows (Linear: Active = unstarted + started; Backlog = backlog). */
+const TEAM_VIEW_CATEGORIES: Record<TeamView, ReadonlySet<StateCategory> | undefined> = {
+  all: undefined,
+  active: new Set(['unstarted', 'started']),
+  backlog: new Set(['backlog']),
+};
+
+const isTeamView = (v: string | undefined): v is TeamView => v === 'all' || v === 'active' || v === 'backlog';
+
+function ViewTabs({ team, view, ws }: { team: Team; view: TeamView; ws: string }) {
+  return (
+    <nav className="flex items-center gap-1" aria-label="Team views">
+      {(['all', 'active', 'backlog'] as const).map((v) => (
+        <Link
+          key={v}
+          to={paths.team(ws, team.key, v) as '/'}
+          className={`rounded-md border px-2.5 py-0.5 text-sm ${v === view ? 'border-line-strong bg-selected font-medium text-fg' : 'border-line text-muted hover:bg-hover hover:text-fg'}`}
+        >
+          {TEAM_VIEW_TITLES[v]}
+        </Link>
+      ))}
+    </nav>
+  );
+}
+
+/** State of the save-view dialog of a screen. */
+function useSaveView(teamId: string | null) {
+  const store = useStore();
+  const [request, setRequest] = useState<SaveViewRequest | null>(null);
+  const open = useCallback((filter: FilterNode | undefined, display: ViewDisplay) => setRequest({ filter, display, teamId }), [teamId]);
+  const dialog = request && (
+    <SaveViewDialog request={request} onClose={() => setRequest(null)} onSaved={(v) => store.workspace && go(viewPath(store.workspace.urlSlug, v.id))} />
+  );
+  return { open, dialog };
+}
+
+/** `/$workspace/team/$teamKey/$view`. */
+export const TeamIssuesScreen = observer(function TeamIssuesScreen() {
+  const store = useStore();
+  const { teamKey, view } = useParams({ strict: false }) as { teamKey?: string; view?: string };
+  const team = store.team(teamKey);
+  const teamId = team?.id;
+  const save = useSaveView(teamId ?? null);
+  useEffect(() => {
+    if (team) document.title = `${team.name} › ${isTeamView(view) ? TEAM_VIEW_TITLES[view] : ''} · exponential`;
+  }, [team, view]);
+  const scope = useMemo<ListScope | null>(
+    () => (teamId && isTeamView(view) ? { key: `team:${teamId}`, teamId, pick: (i: Issue) => i.teamId === teamId, categories: TEAM_VIEW_CATEGORIES[view] } : null),
+    [teamId, view],
+  );
+  if (!team || !scope || !isTeamView(view) || !store.workspace) return <NotFound />;
+  return (
+    <>
+      <IssuesScreen
+        heading={
+          <>
+            <TeamBadge team={team} size={18} />
+            <h1 className="font-medium">{team.name}</h1>
+            <ViewTabs team={team} view={view} ws={store.workspace.urlSlug} />
+          </>
+        }
+        scope={scope}
+        baseDisplay={LIST_DEFAULT_DISPLAY}
+        createDefaults={{ teamId: team.id }}
+        emptyText={view === 'all' ? `${team.name} has no issues yet. Press C to create the first one.` : `No ${TEAM_VIEW_TITLES[view].toLowerCase()} issues in ${team.name}.`}
+        onSaveView={save.open}
+      />
+      {save.dialog}
+    </>
+  );
+});
+
+/** `/$workspace/my-issues`: issues assigned to the user in every team. */
+export const MyIssuesScreen = observer(function MyIssuesScreen() {
+  const store = useStore();
+  const me = store.userId;
+  const save = useSaveView(null);
+  useEffect(() => {
+    document.title = 'My issues · exponential';
+  }, []);
+  const scope = useMemo<ListScope>(() => ({ key: `my:${me}`, pick: (i: Issue) => i.assigneeId === me }), [me]);
+  return (
+    <>
+      <IssuesScreen
+        heading={
+          <>
+            <NavIcon name="my" />
+            <h1 className="font-medium">My issues</h1>
+          </>
+        }
+        scope={scope}
+        baseDisplay={LIST_DEFAULT_DISPLAY}
+        createDefaults={{ assigneeId: me }}
+        emptyText="Issues assigned to you appear here. Press I on an issue to take it."
+        onSaveView={save.open}
+      />
+      {save.dialog}
+    </>
+  );
+});
