@@ -71,7 +71,7 @@ describe('private-team issues stay hidden', () => {
         api(t.app, 'POST', `/api/v1/issues/${pub.id}/relations`, { as: who, body: { type: 'related', relatedIssueId: secret.identifier } }),
         api(t.app, 'POST', '/api/v1/issues/bulk', { as: who, body: { issueIds: [pub.id, secret.identifier], update: { priority: 'high' } } }),
         api(t.app, 'PATCH', `/api/v1/comments/${comment.id}`, { as: who, body: { body: 'x' } }),
-        api(t.app, 'POST', `/api/v1/comments/${comment.id}/reactions`, { as: who, body: { emoji: 'x' } }),
+        api(t.app, 'POST', `/api/v1/comments/${comment.id}/reactions`, { as: who, body: { emoji: '👀' } }),
         api(t.app, 'DELETE', `/api/v1/reactions/${reaction.id}`, { as: who }),
         api(t.app, 'GET', `/api/v1/labels/${label.id}`, { as: who }),
         api(t.app, 'PATCH', `/api/v1/issues/${pub.id}`, { as: who, body: { teamId: 'SEC' } }),

@@ -2,7 +2,7 @@
  * Breaker: hostile input must never produce a 5xx or a partial write. Each case is a regression
  * test for a 500 found by probing the API (cursors from other lists, year 0000 and other dates
  * PostgreSQL refuses, NUL in path segments, malformed percent-encoding, impossible dates in
- * imported files).
+ * imported files), and reactions that carry text instead of an emoji.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, createTestApp, type TestApp } from './helpers.ts';
@@ -103,6 +103,27 @@ describe('unicode edge cases in titles', () => {
       expect(res.status, title).toBe(201);
       expect(res.body.title).toBe(title);
     }
+  });
+});
+
+describe('reactions', () => {
+  it('an emoji is emoji characters or a :shortcode:, not text or markup; one person leaves at most 20 per target', async () => {
+    const o = ws.owner;
+    const a = await insertIssue(t, ws, 'reacted');
+    for (const emoji of ['<img/src=x/onerror=alert(1)>', 'FREE-MONEY.example', '👍x', 'x', ':two words:', '\u202e👍', '©x']) {
+      const res = await api(t.app, 'POST', `/api/v1/issues/${a.id}/reactions`, { as: o, body: { emoji } });
+      expect(res.status, emoji).toBe(422);
+      expect(res.body.errors[0].field).toBe('/body/emoji');
+    }
+    const good = ['👍', '❤', '❤️', '👨‍👩‍👧‍👦', '👍🏽', '🇫🇷', '1️⃣', ':shipit:'];
+    for (const emoji of good) expect((await api(t.app, 'POST', `/api/v1/issues/${a.id}/reactions`, { as: o, body: { emoji } })).status, emoji).toBe(201);
+    const more = ['😀', '😃', '😄', '😁', '😆', '😅', '🤣', '😂', '🙂', '🙃', '😉', '😊'];
+    for (const emoji of more) expect((await api(t.app, 'POST', `/api/v1/issues/${a.id}/reactions`, { as: o, body: { emoji } })).status).toBe(201);
+    const over = await api(t.app, 'POST', `/api/v1/issues/${a.id}/reactions`, { as: o, body: { emoji: '😇' } });
+    expect(over.status).toBe(422);
+    expect(over.body).toMatchObject({ code: 'too_many_reactions', errors: [{ field: '/body/emoji' }] });
+    // Re-adding an existing one is still the idempotent 200.
+    expect((await api(t.app, 'POST', `/api/v1/issues/${a.id}/reactions`, { as: o, body: { emoji: '👍' } })).status).toBe(200);
   });
 });
 

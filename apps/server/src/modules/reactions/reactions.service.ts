@@ -1,12 +1,13 @@
 /**
- * Emoji reactions on issues and on comments: at most one per (target, user, emoji). Adding one
- * that exists returns it (the call is idempotent); only its author removes a reaction.
+ * Emoji reactions on issues and on comments: at most one per (target, user, emoji), and at most
+ * {@link REACTIONS_PER_USER_MAX} per (target, user). Adding one that exists returns it (the call is
+ * idempotent); only its author removes a reaction.
  * Uniqueness holds because `runMutation` serializes every write of a workspace (it locks the
  * workspace's version row first), so the check and the insert cannot interleave.
  * A comment's post-image lists its reactions, so a change to them also emits the comment's
  * `update` (with the new summary), keeping the op log's comment images current.
  */
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, count, eq, isNull } from 'drizzle-orm';
 import { comment, reaction } from '@exponential/db';
 import type { ModuleDeps } from '../../app.ts';
 import { conflict, forbidden, invalid, notFound } from '../../lib/errors.ts';
@@ -19,11 +20,25 @@ import { presentReaction } from './reactions.presenter.ts';
 import { issueReactionSummary } from './reactions.repository.ts';
 
 /**
- * Checks an emoji beyond its length: no whitespace or control characters anywhere.
+ * Emoji only: each one as Unicode lists it (RGI: flags, keycaps, skin tones, ZWJ sequences,
+ * UTS #51) or a pictograph without its presentation selector (`❤` as well as `❤️`).
+ */
+const EMOJI = new RegExp('^(?:\\p{RGI_Emoji}|\\p{Extended_Pictographic}\\uFE0F?)+$', 'v');
+/** A custom emoji's shortcode, `:shipit:`. */
+const SHORTCODE = /^:[A-Za-z0-9_+-]{1,30}:$/;
+
+/** Most distinct reactions one person may leave on one issue or comment. */
+export const REACTIONS_PER_USER_MAX = 20;
+
+/**
+ * Checks an emoji beyond its length: no whitespace or control characters anywhere, and emoji
+ * characters only (RGI sequences, pictographs) or a `:shortcode:` — not free text, which would let
+ * a reaction carry a message or markup.
  * @throws AppError 422 `/body/emoji`
  */
 export function checkEmoji(emoji: string): string {
   if (/[\s\p{Cc}]/u.test(emoji)) throw invalid('/body/emoji', 'emoji must not contain whitespace or control characters');
+  if (!EMOJI.test(emoji) && !SHORTCODE.test(emoji)) throw invalid('/body/emoji', 'emoji must be emoji characters or a :shortcode:');
   return emoji;
 }
 
@@ -61,6 +76,19 @@ export function createReactionService(deps: ModuleDeps) {
         ),
       );
     if (existing) return { created: false, reaction: presentReaction(existing) };
+    // Each reaction re-emits the comment's image with every reaction: bound what one person adds.
+    const [mine] = await ctx.tx
+      .select({ n: count() })
+      .from(reaction)
+      .where(
+        and(
+          target.commentId ? eq(reaction.commentId, target.commentId) : and(eq(reaction.issueId, target.issueId!), isNull(reaction.commentId)),
+          eq(reaction.userId, viewer.userId),
+        ),
+      );
+    if (Number(mine?.n ?? 0) >= REACTIONS_PER_USER_MAX) {
+      throw invalid('/body/emoji', `You already left ${REACTIONS_PER_USER_MAX} reactions here; remove one first`, 'too_many_reactions');
+    }
     const [row] = await ctx.tx
       .insert(reaction)
       .values({
