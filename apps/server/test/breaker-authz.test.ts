@@ -1,7 +1,8 @@
 /**
  * Breaker: authorization bypasses found by attacking the API, each kept as a regression test —
  * private-team issues named in another team's history, a removed member's OAuth grant coming
- * back when they rejoin, an OAuth application granted `write` administering the workspace, a
+ * back when they rejoin, an invitee auto-joined to a private team, an OAuth application granted
+ * `write` administering the workspace, a
  * token minting a longer-lived token, credentials kept in the
  * idempotency cache, and one Idempotency-Key shared across workspaces or uploads. Plus the
  * private-team probes that held (relations, sub-issues, comments, reactions, filters, search,
@@ -12,7 +13,8 @@ import { and, eq } from 'drizzle-orm';
 import { idempotencyKey, member, personalAccessToken, syncOperation } from '@exponential/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../src/lib/ids.ts';
-import { APP_URL, api, createTestApp, type TestApp } from './helpers.ts';
+import { APP_URL, api, createTestApp, signIn, type TestApp } from './helpers.ts';
+import { invitationTokenFor } from './access-fixtures.ts';
 import { addMember, type Actor, insertIssue, insertTeam, newWorkspace, type Ws } from './collab-fixtures.ts';
 import { upload } from './fixtures/imports/helpers.ts';
 
@@ -110,6 +112,32 @@ async function oauthAccessToken(who: Actor, app: { clientId: string; clientSecre
   expect(tok.statusCode, tok.body).toBe(200);
   return JSON.parse(tok.body).access_token as string;
 }
+
+describe('joining by invitation', () => {
+  it('never puts the invitee into a private team (the oldest live public team, or none)', async () => {
+    const boss = await newWorkspace(t, 'authz-private-first@example.com', 'Private First', 'PRV');
+    const o = boss.owner;
+    expect((await api(t.app, 'PATCH', `/api/v1/teams/${boss.teamId}`, { as: o, body: { isPrivate: true } })).status).toBe(200);
+    const join = async (email: string, role: 'member' | 'guest') => {
+      const who = await signIn(t, email);
+      expect((await api(t.app, 'POST', '/api/v1/invitations', { as: o, body: { email, role } })).status).toBe(201);
+      const res = await api(t.app, 'POST', '/api/v1/invitations/accept', { as: who, body: { token: invitationTokenFor(t, email) } });
+      expect(res.status).toBe(200);
+      const teams = await api(t.app, 'GET', '/api/v1/teams', { as: { cookie: who.cookie, workspace: boss.wsId } });
+      return { accepted: res.body, teams: teams.body.data.map((x: { key: string }) => x.key) };
+    };
+    const early = await join('authz-early-guest@example.com', 'guest');
+    expect(early.accepted.teamId).toBeNull();
+    expect(early.teams).toEqual([]);
+    const ops = await api(t.app, 'POST', '/api/v1/teams', { as: o, body: { name: 'Operations', key: 'OPS' } });
+    expect(ops.status).toBe(201);
+    for (const [email, role] of [['authz-late-guest@example.com', 'guest'], ['authz-late-member@example.com', 'member']] as const) {
+      const r = await join(email, role);
+      expect(r.accepted.teamId).toBe(ops.body.id);
+      expect(r.teams).toEqual(['OPS']);
+    }
+  });
+});
 
 describe('credentials of a removed member', () => {
   it('their OAuth grants are revoked at removal and stay dead when they rejoin; so do their tokens', async () => {

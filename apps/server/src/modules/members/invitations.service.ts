@@ -8,8 +8,9 @@
  *   by mail, as `<appUrl>/invite/<token>`, sent after commit; API responses never contain it.
  * - `preview` (public, rate-limited per IP) shows the workspace name, role and expiry, never the
  *   address. `accept` needs a browser session whose e-mail is the invited one; the new member
- *   joins the workspace's oldest live team (as the original's accept and approved-domain
- *   auto-join do, inventory §2.6–2.7), so they see work from the start.
+ *   joins the workspace's oldest live public team (as the original's accept and approved-domain
+ *   auto-join do, inventory §2.6–2.7), so they see work from the start. Never a private team:
+ *   its members choose who joins it.
  * Audit events: `invitation.created`, `invitation.resent`, `invitation.revoked`, `invitation.accepted`.
  */
 import { presentTeamMember } from '../teams/teams.presenter.ts';
@@ -182,7 +183,7 @@ export function createInvitationService(deps: MutationDeps & { config: Config; m
     },
 
     /**
-     * Joins the workspace with the invitation's role (and its oldest live team).
+     * Joins the workspace with the invitation's role (and its oldest live public team, if any).
      * @throws AppError 404, 403 `invitation_email_mismatch`, 400 `invitation_used` | `invitation_revoked` | `invitation_expired`
      */
     async accept(actor: { userId: string; email: string }, token: string, meta: RequestOrigin) {
@@ -215,7 +216,7 @@ export function createInvitationService(deps: MutationDeps & { config: Config; m
           const [first] = await ctx.tx
             .select({ id: team.id })
             .from(team)
-            .where(and(eq(team.workspaceId, inv.workspaceId), isNull(team.archivedAt)))
+            .where(and(eq(team.workspaceId, inv.workspaceId), isNull(team.archivedAt), eq(team.isPrivate, false)))
             .orderBy(asc(team.createdAt), asc(team.id))
             .limit(1);
           if (first) {
