@@ -106,6 +106,25 @@ describe('unicode edge cases in titles', () => {
   });
 });
 
+describe('label names', () => {
+  it('composed and decomposed spellings are one name; invisible names are refused', async () => {
+    const o = ws.owner;
+    const first = await api(t.app, 'POST', '/api/v1/labels', { as: o, body: { name: 'Caf\u00e9', color: '#000000' } });
+    expect(first.status).toBe(201);
+    const twin = await api(t.app, 'POST', '/api/v1/labels', { as: o, body: { name: 'Cafe\u0301', color: '#000000' } });
+    expect(twin.status).toBe(409);
+    expect(twin.body.code).toBe('label_name_taken');
+    const nfd = await api(t.app, 'POST', '/api/v1/labels', { as: o, body: { name: 'Re\u0301sume\u0301', color: '#000000' } });
+    expect(nfd.body.name).toBe('R\u00e9sum\u00e9');
+    for (const name of ['\u200b', '\u2066\u2069', '\u3164']) {
+      const res = await api(t.app, 'POST', '/api/v1/labels', { as: o, body: { name, color: '#000000' } });
+      expect(res.status).toBe(422);
+      expect(res.body.errors[0]).toEqual({ field: '/body/name', message: 'name must contain a visible character' });
+      expect((await api(t.app, 'PATCH', `/api/v1/labels/${first.body.id}`, { as: o, body: { name } })).status).toBe(422);
+    }
+  });
+});
+
 describe('reactions', () => {
   it('an emoji is emoji characters or a :shortcode:, not text or markup; one person leaves at most 20 per target', async () => {
     const o = ws.owner;

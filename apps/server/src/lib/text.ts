@@ -41,6 +41,18 @@ export function findBadString(value: unknown, pointer = '', depth = 0): string |
   return null;
 }
 
+/**
+ * A character that shows: not a control or format character (zero-width space, joiners, bidi
+ * controls), not a separator, not a lone combining mark, not default-ignorable (Unicode 16 §5.21,
+ * e.g. U+3164 HANGUL FILLER).
+ */
+const VISIBLE = /[^\p{Cc}\p{Cf}\p{Z}\p{M}\p{Default_Ignorable_Code_Point}]/u;
+
+/** True when `s` has at least one visible character (a name of only U+200B shows as nothing). */
+export function hasVisibleCharacter(s: string): boolean {
+  return VISIBLE.test(s);
+}
+
 /** Trims and collapses nothing else; returns null for null/undefined. */
 export function trimOrNull(s: string | null | undefined): string | null {
   if (s === null || s === undefined) return null;

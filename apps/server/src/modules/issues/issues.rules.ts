@@ -4,19 +4,12 @@
  */
 import type { workflowState } from '@exponential/db';
 import { AppError, invalid } from '../../lib/errors.ts';
-import { codePointLength } from '../../lib/text.ts';
+import { codePointLength, hasVisibleCharacter } from '../../lib/text.ts';
 import type { PresentedIssue } from './issues.presenter.ts';
 import { LABELS_MAX, TITLE_MAX } from './issues.schemas.ts';
 
 /** A workflow state category. */
 export type Category = (typeof workflowState.$inferSelect)['category'];
-
-/**
- * A character that shows: not a control or format character (zero-width space, joiners, bidi
- * controls), not a separator, not a lone combining mark, not default-ignorable (Unicode 16 §5.21,
- * e.g. U+3164 HANGUL FILLER).
- */
-const VISIBLE = /[^\p{Cc}\p{Cf}\p{Z}\p{M}\p{Default_Ignorable_Code_Point}]/u;
 
 /**
  * Normalises a title: line breaks and tabs become spaces, then it is trimmed.
@@ -27,7 +20,7 @@ const VISIBLE = /[^\p{Cc}\p{Cf}\p{Z}\p{M}\p{Default_Ignorable_Code_Point}]/u;
 export function normalizeTitle(raw: string, field: string): string {
   const title = raw.replace(/[\r\n\t\v\f\u2028\u2029]+/g, ' ').trim();
   if (!title) throw invalid(field, 'title must not be blank');
-  if (!VISIBLE.test(title)) throw invalid(field, 'title must contain a visible character');
+  if (!hasVisibleCharacter(title)) throw invalid(field, 'title must contain a visible character');
   if (codePointLength(title) > TITLE_MAX) {
     throw invalid(field, `title must be at most ${TITLE_MAX} characters (Unicode code points)`);
   }

@@ -18,6 +18,7 @@ import type { Config } from '../../config.ts';
 import { createCursorCodec } from '../../lib/cursor.ts';
 import { badRequest, conflict, invalid } from '../../lib/errors.ts';
 import { isUuid, newId } from '../../lib/ids.ts';
+import { hasVisibleCharacter } from '../../lib/text.ts';
 import { authorize } from '../../lib/policy.ts';
 import type { MutationContext, MutationDeps } from '../../sync/mutation.ts';
 import { runMutation } from '../../sync/mutation.ts';
@@ -48,6 +49,17 @@ export interface UpdateLabelInput {
 }
 
 const GUEST_MESSAGE = 'Guests cannot create or change labels';
+
+/**
+ * A label name as stored: trimmed and in Unicode normalization form C, so `é` typed as one code
+ * point or as `e` + U+0301 is one name (the uniqueness check compares code points).
+ * @throws AppError 422 `/body/name` when nothing visible is left (only U+200B, say)
+ */
+function labelName(raw: string): string {
+  const name = raw.trim().normalize('NFC');
+  if (!hasVisibleCharacter(name)) throw invalid('/body/name', 'name must contain a visible character');
+  return name;
+}
 
 /** Creates the labels service. */
 export function createLabelService(deps: MutationDeps & { config: Config }) {
@@ -126,7 +138,7 @@ export function createLabelService(deps: MutationDeps & { config: Config }) {
     /** Creates a label or label group. @throws AppError 403, 404 (team, parent), 409, 422 */
     async create(viewer: TeamViewer, input: CreateLabelInput) {
       authorize(viewer, 'label.create', GUEST_MESSAGE);
-      const name = input.name.trim();
+      const name = labelName(input.name);
       return mutate(viewer, name, async (ctx) => {
         const teamId = input.teamId ? (await getReadableTeam(ctx.tx, viewer, input.teamId, '/body/teamId')).id : null;
         if (input.parentId) {
@@ -162,7 +174,8 @@ export function createLabelService(deps: MutationDeps & { config: Config }) {
      */
     async update(viewer: TeamViewer, labelId: string, input: UpdateLabelInput) {
       authorize(viewer, 'label.create', GUEST_MESSAGE);
-      return mutate(viewer, input.name?.trim(), async (ctx) => {
+      const newName = input.name === undefined ? undefined : labelName(input.name);
+      return mutate(viewer, newName, async (ctx) => {
         const l = await getReadableLabel(ctx.tx, viewer, labelId, '/params/labelId', true);
         if (!l.teamId) authorize(viewer, 'label.manage', 'Only workspace owners and admins can change workspace labels');
         const parentId = input.parentId === undefined ? l.parentId : input.parentId;
@@ -170,7 +183,7 @@ export function createLabelService(deps: MutationDeps & { config: Config }) {
           if (l.isGroup) throw invalid('/body/parentId', 'Label groups cannot be nested', 'label_group_nesting');
           await checkParent(ctx.tx, viewer, input.parentId, l.teamId);
         }
-        const name = input.name?.trim() ?? l.name;
+        const name = newName ?? l.name;
         if (input.name !== undefined || parentId !== l.parentId) {
           await assertLabelNameFree(ctx.tx, { workspaceId: viewer.workspaceId, teamId: l.teamId, parentId }, name, l.id);
         }
