@@ -19,6 +19,8 @@ export const CardBody = observer(function CardBody({ issue, properties, overlay 
   const assignee = store.users.get(issue.assigneeId);
   const labels = properties.has('labels') ? issue.labelIds.map((id) => store.labels.get(id)).filter((l) => !!l) : [];
   const done = state?.category === 'completed' || state?.category === 'canceled';
+  const hasMeta =
+    (properties.has('priority') && issue.priority !== 'none') || labels.length > 0 || (properties.has('dueDate') && !!issue.dueDate) || (properties.has('estimate') && issue.estimate !== null);
   return (
     <div className={`flex flex-col gap-1.5 ${overlay ? 'w-[288px] rounded-md border border-line bg-elevated p-2.5 shadow-overlay' : ''}`}>
       <div className="flex items-center gap-2 text-sm text-muted">
@@ -34,6 +36,7 @@ export const CardBody = observer(function CardBody({ issue, properties, overlay 
         )}
         <span className="line-clamp-2 min-w-0 flex-1 font-medium text-fg">{issue.title}</span>
       </div>
+      {hasMeta && (
       <div className="flex min-h-5 flex-wrap items-center gap-1.5">
         {properties.has('priority') && issue.priority !== 'none' && (
           <span className="inline-flex h-5 items-center rounded border border-line px-1" title={`Priority: ${PRIORITY_LABELS[issue.priority]}`}>
@@ -44,6 +47,7 @@ export const CardBody = observer(function CardBody({ issue, properties, overlay 
         {properties.has('dueDate') && <DueDate issue={issue} done={done} />}
         {properties.has('estimate') && issue.estimate !== null && <span className="rounded border border-line px-1 text-xs text-muted tabular-nums">{issue.estimate}</span>}
       </div>
+      )}
     </div>
   );
 });

@@ -85,7 +85,9 @@ export const ListRow = observer(function ListRow({ issue, focused, selected, pro
           {state ? <StateIcon category={state.category} color={state.color} /> : <span className="inline-block h-3.5 w-3.5" />}
         </button>
       )}
-      <span className="min-w-0 flex-1 truncate font-medium text-fg">{issue.title}</span>
+      <span className="min-w-0 flex-1 truncate font-medium text-fg" data-testid="issue-title">
+        {issue.title}
+      </span>
       <LabelChips labels={labels} />
       {properties.has('dueDate') && <DueDate issue={issue} done={done} />}
       {properties.has('estimate') && issue.estimate !== null && (
