@@ -6,7 +6,7 @@
  *   /$workspace/team/$teamKey/$view  (view: all | active | backlog)
  *   /$workspace/issue/$identifier
  *   /$workspace/view/$viewId         (a saved view)
- *   /$workspace/settings             (lazy chunk)
+ *   /$workspace/settings[/$section[/$teamKey]]  (lazy chunk)
  *
  * Issue screens take `?filter=` and `?display=` (store/filters.ts).
  */
@@ -42,12 +42,22 @@ const settingsRoute = createRoute({
   path: 'settings',
   component: lazyRouteComponent(() => import('./features/settings/Settings.tsx'), 'Settings'),
 });
+const settingsSectionRoute = createRoute({
+  getParentRoute: () => workspaceRoute,
+  path: 'settings/$section',
+  component: lazyRouteComponent(() => import('./features/settings/Settings.tsx'), 'Settings'),
+});
+const settingsTeamRoute = createRoute({
+  getParentRoute: () => workspaceRoute,
+  path: 'settings/$section/$teamKey',
+  component: lazyRouteComponent(() => import('./features/settings/Settings.tsx'), 'Settings'),
+});
 
 const routeTree = rootRoute.addChildren([
   loginRoute,
   onboardingRoute,
   indexRoute,
-  workspaceRoute.addChildren([workspaceIndexRoute, myIssuesRoute, teamRoute, viewRoute, issueRoute, settingsRoute]),
+  workspaceRoute.addChildren([workspaceIndexRoute, myIssuesRoute, teamRoute, viewRoute, issueRoute, settingsRoute, settingsSectionRoute, settingsTeamRoute]),
 ]);
 
 /** The application's router. */

@@ -26,9 +26,11 @@ export function Modal({ label, onClose, children, width = 'w-[560px]', placement
   const panel = useRef<HTMLDivElement>(null);
   const onCloseRef = useRef(onClose);
   onCloseRef.current = onClose;
+  // Read during the first render, before an autofocused child takes the focus.
+  const opener = useRef(document.activeElement as HTMLElement | null);
 
   useEffect(() => {
-    const previous = document.activeElement as HTMLElement | null;
+    const previous = opener.current;
     const el = panel.current;
     if (el && focusPanel) el.focus();
     else if (el && !el.contains(document.activeElement)) {

@@ -1,7 +1,6 @@
 /**
  * The issue's activity: history events interleaved with comment threads in time order (oldest
- * first, as Linear), then the composer. Runs of history events by the same person within a few
- * minutes are grouped so quick edits read as one line.
+ * first, as Linear), then the composer. Each change is a line of its own.
  */
 import { observer } from 'mobx-react-lite';
 import type { HistoryEvent } from '../../api/details.ts';
@@ -14,9 +13,6 @@ import { labelName } from '../pickers/options.tsx';
 import { describeEvent, type NameLookup, timeAgo } from './describe.ts';
 
 const exact = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-
-/** Events of one actor within this many ms of each other read as one group. */
-const GROUP_MS = 5 * 60_000;
 
 type Entry = { kind: 'history'; at: string; events: HistoryEvent[] } | { kind: 'thread'; at: string; id: string };
 
@@ -40,14 +36,8 @@ export const Activity = observer(function Activity({ issue }: { issue: Issue }) 
   const threads = details.threadsOf(issue.id);
   const history = details.history.by(issue.id).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
 
-  const entries: Entry[] = [];
-  for (const h of history) {
-    const last = entries[entries.length - 1];
-    const prev = last?.kind === 'history' ? last.events[last.events.length - 1] : undefined;
-    if (last?.kind === 'history' && prev && prev.actor?.id === h.actor?.id && new Date(h.createdAt).getTime() - new Date(prev.createdAt).getTime() < GROUP_MS) {
-      last.events.push(h);
-    } else entries.push({ kind: 'history', at: h.createdAt, events: [h] });
-  }
+  // One line per event (an event already holds every field one save changed).
+  const entries: Entry[] = history.map((h) => ({ kind: 'history', at: h.createdAt, events: [h] }));
   for (const t of threads) entries.push({ kind: 'thread', at: t.root.createdAt, id: t.root.id });
   entries.sort((a, b) => a.at.localeCompare(b.at));
   const loading = details.load.get(issue.id) === 'loading' && !history.length;

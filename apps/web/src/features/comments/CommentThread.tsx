@@ -70,7 +70,7 @@ const CommentItem = observer(function CommentItem({ comment, onReply, reply }: {
         )}
         {!editing && (
           <div className="mt-1.5">
-            <Reactions reactions={comment.reactions} target={{ commentId: comment.id }} />
+            <Reactions reactions={comment.reactions} target={{ commentId: comment.id }} subtle />
           </div>
         )}
       </div>

@@ -91,15 +91,21 @@ export function AddReaction({ onPick, label = 'Add reaction' }: { onPick: (emoji
 export const Reactions = observer(function Reactions({
   reactions,
   target,
+  subtle = false,
 }: {
   reactions: readonly ReactionSummary[];
   target: { issueId?: string; commentId?: string };
+  /** Without reactions, show the add button only on hover or keyboard focus (inside a `group`). */
+  subtle?: boolean;
 }) {
   const store = useStore();
   const me = store.userId;
   const toggle = (emoji: string) => void store.details.toggleReaction(target, emoji);
   return (
-    <div className="flex flex-wrap items-center gap-1.5" data-testid="reactions">
+    <div
+      className={`flex flex-wrap items-center gap-1.5 ${subtle && !reactions.length ? 'opacity-0 transition-opacity group-hover:opacity-100 focus-within:opacity-100' : ''}`}
+      data-testid="reactions"
+    >
       {reactions.map((r) => {
         const mine = !!me && r.userIds.includes(me);
         const who = r.userIds.map((id) => store.users.get(id)?.name || 'someone').join(', ');

@@ -28,6 +28,19 @@ import { SubIssues } from './SubIssues.tsx';
 
 const DescriptionEditor = lazy(() => import('./DescriptionEditor.tsx'));
 
+/** Whether a media query matches, following changes (the sidebar moves under the title on narrow screens). */
+function useMediaQuery(query: string): boolean {
+  const [matches, setMatches] = useState(() => window.matchMedia(query).matches);
+  useEffect(() => {
+    const m = window.matchMedia(query);
+    const on = () => setMatches(m.matches);
+    m.addEventListener('change', on);
+    on();
+    return () => m.removeEventListener('change', on);
+  }, [query]);
+  return matches;
+}
+
 rememberListOrder(appStore);
 
 /** `/$workspace/issue/$identifier`. */
@@ -50,6 +63,7 @@ export const IssuePage = observer(function IssuePage() {
     };
   }, [identifier, store]);
 
+  const wide = useMediaQuery('(min-width: 1024px)');
   const issueId = issue?.id;
   useEffect(() => {
     if (!issueId) return;
@@ -108,12 +122,14 @@ export const IssuePage = observer(function IssuePage() {
     <div className="flex min-h-0 flex-1 flex-col" data-testid="issue-page">
       <IssueHeader issue={issue} />
       <div className="flex min-h-0 flex-1 flex-col overflow-y-auto lg:flex-row lg:overflow-hidden">
-        <div className="lg:hidden">
-          <Properties issue={issue} />
-        </div>
         <article className="min-w-0 flex-1 lg:overflow-y-auto">
           <div className="mx-auto max-w-[820px] px-5 py-8 sm:px-10 lg:px-12 lg:py-10">
             <TitleEditor issue={issue} />
+            {!wide && (
+              <div className="-mx-5 mt-3 sm:-mx-10">
+                <Properties issue={issue} />
+              </div>
+            )}
             <div className="mt-3">
               <Suspense fallback={issue.description ? <RichText html={issue.description} /> : <div className="prose-issue text-faint">Add description…</div>}>
                 <DescriptionEditor
@@ -130,9 +146,7 @@ export const IssuePage = observer(function IssuePage() {
             <Activity issue={issue} />
           </div>
         </article>
-        <div className="hidden lg:flex">
-          <Properties issue={issue} />
-        </div>
+        {wide && <Properties issue={issue} />}
       </div>
     </div>
   );

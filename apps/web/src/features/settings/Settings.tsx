@@ -1,131 +1,93 @@
 /**
- * Settings (a lazy chunk): appearance (light / dark / system), the workspace's name and URL, and
- * the account with sign-out.
+ * Settings (a lazy chunk): a navigation of sections for the account (profile and appearance,
+ * security, API tokens) and the workspace (general, members, teams, labels, applications, audit
+ * log, import and export), each a screen of its own under `/$workspace/settings/$section`
+ * (`/settings` opens My account; `/settings/teams/$teamKey` a team's settings).
  */
+import { Link, useParams } from '@tanstack/react-router';
 import { observer } from 'mobx-react-lite';
-import { type FormEvent, useEffect, useState } from 'react';
-import { ApiError } from '../../api/client.ts';
-import { updateWorkspace } from '../../api/endpoints.ts';
-import { go, paths } from '../../navigation.ts';
+import { useEffect } from 'react';
 import { useStore } from '../../store/context.tsx';
-import { getThemePreference, setThemePreference, type ThemePreference } from '../../theme.ts';
-import { Button, inputClass } from '../../ui/Button.tsx';
+import { AccountSettings } from './AccountSettings.tsx';
+import { ApiSettings } from './ApiSettings.tsx';
+import { AppsSettings } from './AppsSettings.tsx';
+import { AuditLog } from './AuditLog.tsx';
+import { ImportExport } from './ImportExport.tsx';
+import { useIsAdmin } from './kit.tsx';
+import { LabelsSettings } from './LabelsSettings.tsx';
+import { MembersSettings } from './MembersSettings.tsx';
+import { SECTIONS, type SectionId, settingsPath } from './sections.ts';
+import { SecuritySettings } from './SecuritySettings.tsx';
+import { TeamSettings } from './TeamSettings.tsx';
+import { TeamsSettings } from './TeamsSettings.tsx';
+import { WorkspaceSettings } from './WorkspaceSettings.tsx';
 
-function Section({ title, description, children }: { title: string; description?: string; children: React.ReactNode }) {
-  return (
-    <section className="border-b border-line py-6 last:border-0">
-      <h2 className="text-lg font-medium">{title}</h2>
-      {description && <p className="mt-0.5 text-muted">{description}</p>}
-      <div className="mt-4">{children}</div>
-    </section>
-  );
+function Screen({ section, teamKey }: { section: SectionId; teamKey?: string }) {
+  switch (section) {
+    case 'account':
+      return <AccountSettings />;
+    case 'security':
+      return <SecuritySettings />;
+    case 'api':
+      return <ApiSettings />;
+    case 'workspace':
+      return <WorkspaceSettings />;
+    case 'members':
+      return <MembersSettings />;
+    case 'teams':
+      return teamKey ? <TeamSettings teamKey={teamKey} /> : <TeamsSettings />;
+    case 'labels':
+      return <LabelsSettings />;
+    case 'applications':
+      return <AppsSettings />;
+    case 'audit':
+      return <AuditLog />;
+    case 'import-export':
+      return <ImportExport />;
+  }
 }
 
-const THEMES: [ThemePreference, string][] = [
-  ['system', 'System'],
-  ['light', 'Light'],
-  ['dark', 'Dark'],
-];
-
-/** `/$workspace/settings`. */
+/** `/$workspace/settings[/$section[/$teamKey]]`. */
 export const Settings = observer(function Settings() {
   const store = useStore();
+  const params = useParams({ strict: false }) as { section?: string; teamKey?: string };
+  const isAdmin = useIsAdmin();
+  const known = SECTIONS.find((s) => s.id === params.section);
+  const section: SectionId = known?.id ?? 'account';
   const ws = store.workspace;
-  const [theme, setTheme] = useState<ThemePreference>(getThemePreference());
-  const [name, setName] = useState(ws?.name ?? '');
-  const [slug, setSlug] = useState(ws?.urlSlug ?? '');
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    document.title = 'Settings · exponential';
-  }, []);
+    document.title = `${known?.title ?? 'Settings'} · Settings · exponential`;
+  }, [known?.title]);
   if (!ws || !store.me) return null;
-  const isAdmin = store.me.workspaces.find((w) => w.id === ws.id)?.role !== 'member';
 
-  const saveWorkspace = async (e: FormEvent) => {
-    e.preventDefault();
-    setSaving(true);
-    setError(null);
-    try {
-      const body: { name?: string; urlSlug?: string } = {};
-      if (name.trim() !== ws.name) body.name = name.trim();
-      if (slug !== ws.urlSlug) body.urlSlug = slug;
-      if (!Object.keys(body).length) return;
-      const updated = await updateWorkspace(body);
-      store.applyOps([{ entity: 'workspace', id: updated.id, action: 'update', data: updated }]);
-      store.ui.toast('Workspace updated');
-      if (updated.urlSlug !== ws.urlSlug) go(paths.settings(updated.urlSlug), { replace: true });
-    } catch (err) {
-      setError(err instanceof ApiError ? err.message : String(err));
-    } finally {
-      setSaving(false);
-    }
-  };
-
+  const groups = ['Account', 'Workspace'] as const;
   return (
-    <div className="min-h-0 flex-1 overflow-y-auto">
-      <header className="flex h-12 items-center border-b border-line px-5">
-        <h1 className="font-medium">Settings</h1>
-      </header>
-      <div className="mx-auto max-w-[640px] px-8 py-4">
-        <Section title="Appearance" description="Choose how exponential looks to you on this device.">
-          <div className="flex gap-2" role="radiogroup" aria-label="Theme">
-            {THEMES.map(([value, label]) => (
-              <button
-                key={value}
-                type="button"
-                role="radio"
-                aria-checked={theme === value}
-                onClick={() => {
-                  setTheme(value);
-                  setThemePreference(value);
-                }}
-                className={`h-8 rounded-md border px-3 ${theme === value ? 'border-accent bg-accent-soft font-medium text-fg' : 'border-line text-muted hover:bg-hover'}`}
-              >
-                {label}
-              </button>
-            ))}
-          </div>
-        </Section>
-        <Section title="Workspace" description={isAdmin ? undefined : 'Only admins can change these.'}>
-          <form className="flex flex-col gap-3" onSubmit={saveWorkspace}>
-            <label className="flex flex-col gap-1.5">
-              <span className="text-sm font-medium text-muted">Name</span>
-              <input className={inputClass} value={name} maxLength={100} disabled={!isAdmin} onChange={(e) => setName(e.target.value)} />
-            </label>
-            <label className="flex flex-col gap-1.5">
-              <span className="text-sm font-medium text-muted">URL</span>
-              <input
-                className={inputClass}
-                value={slug}
-                maxLength={48}
-                disabled={!isAdmin}
-                onChange={(e) => setSlug(e.target.value.toLowerCase())}
-              />
-            </label>
-            {error && (
-              <p role="alert" className="text-sm text-danger">
-                {error}
-              </p>
-            )}
-            {isAdmin && (
-              <div>
-                <Button type="submit" variant="primary" disabled={saving}>
-                  {saving ? 'Saving…' : 'Save'}
-                </Button>
-              </div>
-            )}
-          </form>
-        </Section>
-        <Section title="Account">
-          <div className="flex items-center justify-between gap-4">
-            <div>
-              <div className="font-medium">{store.me.user.name || store.me.user.email}</div>
-              <div className="text-muted">{store.me.user.email}</div>
+    <div className="flex min-h-0 flex-1 flex-col md:flex-row" data-testid="settings">
+      <nav aria-label="Settings" className="shrink-0 border-line bg-sidebar max-md:border-b md:w-[220px] md:overflow-y-auto md:border-r md:px-3 md:py-5">
+        <div className="flex gap-4 overflow-x-auto px-3 py-2 md:flex-col md:gap-5 md:p-0">
+          {groups.map((g) => (
+            <div key={g} className="flex shrink-0 gap-1 md:flex-col md:gap-0.5">
+              <div className="hidden px-2 pb-1 text-sm font-medium text-faint md:block">{g === 'Workspace' ? ws.name : g}</div>
+              {SECTIONS.filter((s) => s.group === g && (!s.admin || isAdmin)).map((s) => (
+                <Link
+                  key={s.id}
+                  to={settingsPath(ws.urlSlug, s.id) as '/'}
+                  aria-current={s.id === section ? 'page' : undefined}
+                  className={`flex h-7 shrink-0 items-center rounded-md px-2 text-base whitespace-nowrap ${
+                    s.id === section ? 'bg-selected font-medium text-fg' : 'text-muted hover:bg-hover hover:text-fg'
+                  }`}
+                >
+                  {s.title}
+                </Link>
+              ))}
             </div>
-            <Button onClick={() => void store.signOut()}>Sign out</Button>
-          </div>
-        </Section>
+          ))}
+        </div>
+      </nav>
+      <div className="min-h-0 min-w-0 flex-1 overflow-y-auto">
+        <div className="mx-auto max-w-[760px] px-5 py-8 sm:px-8">
+          <Screen section={section} teamKey={params.teamKey} />
+        </div>
       </div>
     </div>
   );

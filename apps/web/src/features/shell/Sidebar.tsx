@@ -138,7 +138,7 @@ export const Sidebar = observer(function Sidebar() {
           <TeamSection key={t.id} team={t} ws={ws.urlSlug} pathname={pathname} />
         ))}
       </div>
-      <NavLink href={paths.settings(ws.urlSlug)} icon={<NavIcon name="settings" />} label="Settings" active={pathname === paths.settings(ws.urlSlug)} />
+      <NavLink href={paths.settings(ws.urlSlug)} icon={<NavIcon name="settings" />} label="Settings" active={pathname === paths.settings(ws.urlSlug) || pathname.startsWith(`${paths.settings(ws.urlSlug)}/`)} />
       <button
         type="button"
         onClick={() => store.ui.setHelp(true)}
