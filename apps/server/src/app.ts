@@ -131,6 +131,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const app = Fastify({
     logger: deps.logger ?? (config.logLevel === 'silent' ? false : loggerOptions(config)),
     bodyLimit: config.bodyLimit,
+    // On a laptop the terminal shows what matters (start, sign-in links, errors), not every request.
+    disableRequestLogging: config.mode === 'local',
     trustProxy: config.trustedProxies.length ? config.trustedProxies : false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     genReqId: () => crypto.randomUUID(),

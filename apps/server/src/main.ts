@@ -42,6 +42,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    app.log.info('exponential is stopping');
     try {
       await app.close();
       await bus.close();

@@ -53,6 +53,8 @@ export function createMailer(opts: MailerOptions): Mailer {
         mkdirSync(opts.outboxDir, { recursive: true, mode: 0o700 });
         const file = path.join(opts.outboxDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${newId()}.eml`);
         writeFileSync(file, info.message as Buffer, { mode: 0o600 });
+        // The .eml is MIME-encoded (quoted-printable); a plain copy is easier to read and copy from.
+        writeFileSync(file.replace(/\.eml$/, '.txt'), `To: ${msg.to}\nSubject: ${msg.subject}\n\n${msg.text}\n`, { mode: 0o600 });
       }
     },
   };

@@ -33,6 +33,6 @@ export function sendPage(reply: FastifyReply, status: number, title: string, bod
     .type('text/html; charset=utf-8')
     .header('Cache-Control', 'no-store')
     .send(
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title><link rel="stylesheet" href="${PAGE_CSS_PATH}"></head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`,
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title><link rel="stylesheet" href="${PAGE_CSS_PATH}"><link rel="icon" href="/favicon.svg" type="image/svg+xml"></head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`,
     );
 }

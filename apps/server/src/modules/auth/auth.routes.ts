@@ -26,7 +26,11 @@ export async function authRoutes(app: App, deps: ModuleDeps) {
     clock: deps.clock,
     config: deps.config,
     mailer: deps.mailer,
-    log: (line) => app.log.info(line),
+    // Locally the link is printed as a plain line a person can copy (and logged as well).
+    log: (line) => {
+      app.log.info(line);
+      if (deps.config.mode === 'local') process.stdout.write(`\n  ${line}\n\n`);
+    },
   });
   const secure = deps.config.appUrl.startsWith('https://');
 
