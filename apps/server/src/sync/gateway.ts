@@ -24,7 +24,7 @@ import type { WebSocket } from 'ws';
 import type { Database } from '@exponential/db';
 import type { Actor } from '../plugins/auth.ts';
 import type { Bus } from './bus.ts';
-import { headVersion, readLogPage, retentionFloor, touchesScope, visibleOps } from './oplog.ts';
+import { headVersion, type LogPage, readLogPage, retentionFloor, touchesScope, visibleOps } from './oplog.ts';
 import { CLOSE, type HelloMessage, type ResetReason, type ServerMessage, SYNC_PROTOCOL } from './protocol.ts';
 import { diffScopes, loadScope, type SyncScope } from './scope.ts';
 
@@ -62,6 +62,50 @@ export interface UpgradeInfo {
 export function createGateway(deps: GatewayDeps) {
   const byWorkspace = new Map<string, Set<Connection>>();
   const all = new Set<Connection>();
+  /**
+   * Page reads in flight, by workspace and starting version. An announcement wakes every
+   * connection of the workspace at once and they all ask for the page after the same version:
+   * one query serves them all (N connections cost one read per version, not N; bench B7). A read
+   * that started before a newer commit only misses that version, which the pump reads next.
+   */
+  const reads = new Map<string, Promise<LogPage>>();
+  const readPage = (workspaceId: string, after: number): Promise<LogPage> => {
+    const key = `${workspaceId}:${after}:${gatewayLimits.pageOps}`;
+    let read = reads.get(key);
+    if (!read) {
+      read = readLogPage(deps.database.db, workspaceId, after, gatewayLimits.pageOps).finally(() => reads.delete(key));
+      reads.set(key, read);
+    }
+    return read;
+  };
+  /**
+   * `ops` frames already encoded for a shared page, by what the reader may see: connections with
+   * the same teams get the same text, unless an operation carries the reader's own client
+   * mutation (`cm`, sent only to its author). Encoding once per page, not per connection.
+   */
+  const frames = new WeakMap<LogPage, Map<string, string>>();
+  const scopeKeys = new WeakMap<SyncScope, string>();
+  const opsFrame = (page: LogPage, scope: SyncScope): string => {
+    let teams = scopeKeys.get(scope);
+    if (teams === undefined) {
+      teams = [...scope.teamIds].sort().join(',');
+      scopeKeys.set(scope, teams);
+    }
+    const own = page.rows.some((r) => r.clientId !== null && r.actorId === scope.userId);
+    const key = own ? `${teams}|${scope.userId}` : teams;
+    let byKey = frames.get(page);
+    if (!byKey) {
+      byKey = new Map();
+      frames.set(page, byKey);
+    }
+    let text = byKey.get(key);
+    if (text === undefined) {
+      const msg: ServerMessage = { type: 'ops', fromVersion: page.fromVersion, toVersion: page.toVersion, ops: visibleOps(page.rows, scope) };
+      text = JSON.stringify(msg);
+      byKey.set(key, text);
+    }
+    return text;
+  };
   const unsubscribe = deps.bus.subscribe((msg) => {
     for (const c of byWorkspace.get(msg.workspaceId) ?? []) c.announce(msg.version);
   });
@@ -100,9 +144,9 @@ export function createGateway(deps: GatewayDeps) {
       void this.pump();
     }
 
-    private send(msg: ServerMessage): boolean {
+    private send(msg: ServerMessage | string): boolean {
       if (this.closed) return false;
-      this.ws.send(JSON.stringify(msg));
+      this.ws.send(typeof msg === 'string' ? msg : JSON.stringify(msg));
       if (this.ws.bufferedAmount > gatewayLimits.maxQueuedBytes) {
         this.reset('slow_consumer');
         return false;
@@ -297,12 +341,11 @@ export function createGateway(deps: GatewayDeps) {
         for (;;) {
           if (this.closed) return;
           if (!(await this.drained())) return;
-          const page = await readLogPage(deps.database.db, this.scope.workspaceId, this.sent, gatewayLimits.pageOps);
+          const page = await readPage(this.scope.workspaceId, this.sent);
           if (this.closed) return;
           if (page.toVersion > this.sent) {
             if (touchesScope(page.rows) && !(await this.refreshScope(page.toVersion))) return;
-            const ops = visibleOps(page.rows, this.scope);
-            if (!this.send({ type: 'ops', fromVersion: page.fromVersion, toVersion: page.toVersion, ops })) return;
+            if (!this.send(opsFrame(page, this.scope))) return;
             this.sent = page.toVersion;
           }
           if (page.more) continue;
