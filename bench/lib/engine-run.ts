@@ -131,7 +131,7 @@ export async function runEngine(engine: EngineName, o: RunOptions, pgApi?: Map<s
       notes,
     };
 
-    const mctx: MeasureContext = { engine, o, fx, bdb, apiUrl: apiProc.url, bareUrl: bareProc.url, headers, pgApi };
+    const mctx: MeasureContext = { engine, o, fx, bdb, apiUrl: apiProc.url, bareUrl: bareProc.url, apiPid: apiProc.child.pid, barePid: bareProc.child.pid, headers, pgApi };
     for (const w of workloads) {
       const cap = caps.get(w.id)!;
       if (!cap.mains.length && w.kind === 'read') {

@@ -3,7 +3,7 @@
  * baseline (pgbench on PostgreSQL; the bare server's in-process driver loop on PGlite), bare
  * endpoint and API, each for the same duration and concurrency; then ratios and gates.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Workload } from '../workloads.ts';
 import { BIG_TABLES, type CaptureInfo } from './capture-all.ts';
@@ -23,13 +23,32 @@ export interface MeasureContext {
   bdb: BenchDb;
   apiUrl: string;
   bareUrl: string;
+  /** Process ids, to read the CPU time each side spends per request (/proc). */
+  apiPid?: number;
+  barePid?: number;
   /** Authorization header for the API. */
   headers: Record<string, string>;
   /** API req/s per workload on PostgreSQL earlier in this invocation (B13 parity). */
   pgApi?: Map<string, number>;
 }
 
-const figures = (runs: HttpResult[]): HttpFigures => ({
+/** CPU time (user + system) a process has used, in ms, from /proc (Linux); NaN elsewhere. */
+function cpuMs(pid: number | undefined): number {
+  if (!pid) return Number.NaN;
+  try {
+    // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK;
+  } catch {
+    return Number.NaN;
+  }
+}
+const CLK_TCK = 100;
+
+type Timed = HttpResult & { cpuMsPerReq: number };
+
+const figures = (runs: Timed[]): HttpFigures => ({
+  cpuMsPerReq: round(median(runs.map((r) => r.cpuMsPerReq)), 3),
   rps: measure(runs.map((r) => r.rps)),
   p50Ms: round(median(runs.map((r) => r.p50Ms)), 2),
   p99Ms: round(median(runs.map((r) => r.p99Ms)), 2),
@@ -65,16 +84,20 @@ export function bareRequests(w: Workload, cap: CaptureInfo, fx: Fixture): HttpRe
 export async function measureWorkload(c: MeasureContext, w: Workload, cap: CaptureInfo): Promise<WorkloadResult> {
   const { o, engine } = c;
   const seconds = w.group === 'B2' || w.group === 'B3' ? o.comboSeconds : o.seconds;
-  const http = (url: string, reqs: HttpRequest[], connections: number, secs: number, h?: Record<string, string>) =>
-    runHttp({ baseUrl: url, reqs, headers: h, connections, seconds: secs, workDir: o.workDir, forceNode: o.forceNode });
+  const http = async (url: string, reqs: HttpRequest[], connections: number, secs: number, h?: Record<string, string>): Promise<Timed> => {
+    const pid = url === c.apiUrl ? c.apiPid : c.barePid;
+    const before = cpuMs(pid);
+    const r = await runHttp({ baseUrl: url, reqs, headers: h, connections, seconds: secs, workDir: o.workDir, forceNode: o.forceNode });
+    return { ...r, cpuMsPerReq: r.requests ? (cpuMs(pid) - before) / r.requests : Number.NaN };
+  };
   const bareReqs = bareRequests(w, cap, c.fx);
   const scripts = engine === 'postgres' ? pgbenchScripts(o, w, cap, c.fx) : [];
   if (o.warmupSeconds > 0) {
     await http(c.bareUrl, bareReqs, w.connections, o.warmupSeconds);
     await http(c.apiUrl, w.requests, w.connections, o.warmupSeconds, c.headers);
   }
-  const api: HttpResult[] = [];
-  const bare: HttpResult[] = [];
+  const api: Timed[] = [];
+  const bare: Timed[] = [];
   const pgb: PgbenchResult[] = [];
   const drv: Array<{ opsPerSec: number; p50Ms: number; p99Ms: number }> = [];
   for (let rep = 0; rep < o.reps; rep++) {

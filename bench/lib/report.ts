@@ -24,6 +24,8 @@ export function measure(runs: number[]): Measure {
 /** HTTP figures of one side (API or bare endpoint). */
 export interface HttpFigures {
   rps: Measure;
+  /** CPU time the serving process spent per request, ms (median over runs; robust to other load). */
+  cpuMsPerReq: number;
   p50Ms: number;
   p99Ms: number;
   errors: number;
@@ -134,8 +136,8 @@ export function renderMarkdown(run: RunResult): string {
     if (e.helloRps) out.push(`Bare Fastify /hello: ${n(e.helloRps)} req/s → machine factor ${n(e.machineFactor, 2)} (÷ 13,909, wrk -t1 -c32).`, '');
     const base = e.engine === 'postgres' ? 'pgbench tps' : 'driver ops/s';
     if (e.workloads.length) out.push(
-      `| Workload | c | API req/s | p50 / p99 ms | ${base} | bare req/s | API ÷ ${e.engine === 'postgres' ? 'pgbench' : 'driver'} | API ÷ bare | §3 ≈ req/s | plan (buffers, seq scans) | gates |`,
-      '|---|---|---|---|---|---|---|---|---|---|---|',
+      `| Workload | c | API req/s | p50 / p99 ms | CPU ms/req API / bare | ${base} | bare req/s | API ÷ ${e.engine === 'postgres' ? 'pgbench' : 'driver'} | API ÷ bare | §3 ≈ req/s | plan (buffers, seq scans) | gates |`,
+      '|---|---|---|---|---|---|---|---|---|---|---|---|',
     );
     for (const w of e.workloads) {
       const b = w.pgbench ? `${n(w.pgbench.tps.median)}${range(w.pgbench.tps)}` : w.driver ? `${n(w.driver.opsPerSec.median)}${range(w.driver.opsPerSec)}` : '–';
@@ -146,7 +148,7 @@ export function renderMarkdown(run: RunResult): string {
       const gates = w.checks.length ? (failed.length ? `**FAIL** ${failed.map((c) => `${c.name} ${c.value} (${c.target})`).join('; ')}` : 'pass') : '–';
       const c1 = w.apiC1 ? `; c1 p50 ${n(w.apiC1.p50Ms, 1)}` : '';
       out.push(
-        `| ${w.id} | ${w.connections} | ${n(w.api.rps.median)}${range(w.api.rps)} | ${n(w.api.p50Ms, 1)} / ${n(w.api.p99Ms, 1)}${c1} | ${b} | ${n(w.bare.rps.median)} | ${n(ratio, 2)}× | ${n(w.ratios.bare, 2)}× | ${e.engine === 'postgres' ? n(w.referenceRps) : '–'} | ${plan} | ${gates} |`,
+        `| ${w.id} | ${w.connections} | ${n(w.api.rps.median)}${range(w.api.rps)} | ${n(w.api.p50Ms, 1)} / ${n(w.api.p99Ms, 1)}${c1} | ${n(w.api.cpuMsPerReq, 2)} / ${n(w.bare.cpuMsPerReq, 2)} | ${b} | ${n(w.bare.rps.median)} | ${n(ratio, 2)}× | ${n(w.ratios.bare, 2)}× | ${e.engine === 'postgres' ? n(w.referenceRps) : '–'} | ${plan} | ${gates} |`,
       );
     }
     if (e.workloads.length) out.push('');
@@ -155,12 +157,14 @@ export function renderMarkdown(run: RunResult): string {
       out.push(
         'Diagnostic — where the list request\'s time goes (req/s at the same concurrency): bare endpoint with the page query only; bare endpoint running every SELECT the API ran for the request (auth, team, page, labels); the API.',
         '',
-        '| Workload | bare, page query | bare, all statements | API | API ÷ bare (all statements) |',
+        '| Workload | bare, page query: req/s (CPU ms/req) | bare, all statements | API | API ÷ bare (all statements) |',
         '|---|---|---|---|---|',
       );
       for (const w of diag) {
-        const all = w.bareAllStatements!.rps.median;
-        out.push(`| ${w.id} | ${n(w.bare.rps.median)} | ${n(all)} | ${n(w.api.rps.median)} | ${n(w.api.rps.median / all, 2)}× |`);
+        const all = w.bareAllStatements!;
+        out.push(
+          `| ${w.id} | ${n(w.bare.rps.median)} (${n(w.bare.cpuMsPerReq, 2)}) | ${n(all.rps.median)} (${n(all.cpuMsPerReq, 2)}) | ${n(w.api.rps.median)} (${n(w.api.cpuMsPerReq, 2)}) | ${n(w.api.rps.median / all.rps.median, 2)}× |`,
+        );
       }
       out.push('');
     }
