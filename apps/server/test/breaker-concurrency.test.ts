@@ -10,7 +10,7 @@
 import { and, count, eq, sql } from 'drizzle-orm';
 import { issue, issueLabel, label, member, queryRows, syncOperation, workspace } from '@exponential/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, createTestApp, signIn, type TestApp } from './helpers.ts';
+import { api, createTestApp, engine, signIn, type TestApp } from './helpers.ts';
 import { addMember, type Actor, newWorkspace, type Ws } from './collab-fixtures.ts';
 
 let t: TestApp;
@@ -189,6 +189,44 @@ describe('workspace creation races (PostgreSQL: truly parallel)', () => {
     const uuidSlug = await api(t.app, 'POST', '/api/v1/workspaces', { as: users[0]!, body: { name: 'Sneaky', urlSlug: byName[1]!.body.workspace.id } });
     expect(uuidSlug.status).toBe(422);
     expect(uuidSlug.body.errors[0].field).toBe('/body/urlSlug');
+  });
+});
+
+/** Resolves once some query waits for a lock (PostgreSQL), or after a moment (PGlite runs one query at a time). */
+async function someoneWaitsForALock(): Promise<void> {
+  if (engine !== 'postgres') return new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 200; i++) {
+    const rows = await t.database.postgres!.unsafe('select 1 from pg_locks where not granted limit 1');
+    if (rows.length) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error('no request reached the workspace lock');
+}
+
+describe('a request authorized before its actor lost access, waiting for the workspace lock', () => {
+  it('a removed member\'s write does not commit; a demoted admin\'s admin write does not either', async () => {
+    const victim = await addMember(t, ws, 'storm-late-leaver@example.com', 'member', [ws.teamId]);
+    const demoted = await addMember(t, ws, 'storm-demoted-admin@example.com', 'admin', [ws.teamId]);
+    const lab = (await api(t.app, 'POST', '/api/v1/labels', { as: ws.owner, body: { name: 'Workspace-wide', color: '#0000aa' } })).body;
+    let write!: Promise<Res>;
+    let adminWrite!: Promise<Res>;
+    await t.database.db.transaction(async (tx) => {
+      await tx.select({ v: workspace.version }).from(workspace).where(eq(workspace.id, ws.wsId)).for('update');
+      write = api(t.app, 'POST', '/api/v1/issues', { as: victim, body: { teamId: ws.teamId, title: 'queued before removal' } });
+      adminWrite = api(t.app, 'DELETE', `/api/v1/labels/${lab.id}`, { as: demoted });
+      await someoneWaitsForALock();
+      await tx.delete(member).where(and(eq(member.workspaceId, ws.wsId), eq(member.userId, victim.userId)));
+      await tx.update(member).set({ role: 'member' }).where(and(eq(member.workspaceId, ws.wsId), eq(member.userId, demoted.userId)));
+    });
+    const [res, adminRes] = await Promise.all([write, adminWrite]);
+    expect([403, 404]).toContain(res.status);
+    if (engine === 'postgres') expect(res.body.code).toBe('not_a_member');
+    const [made] = await t.database.db.select({ n: count() }).from(issue).where(eq(issue.title, 'queued before removal'));
+    expect(Number(made!.n)).toBe(0);
+    expect([403, 409]).toContain(adminRes.status);
+    if (engine === 'postgres') expect(adminRes.body.code).toBe('role_changed');
+    expect(await t.database.db.select().from(label).where(eq(label.id, lab.id))).toHaveLength(1);
+    await invariantsHold();
   });
 });
 

@@ -10,6 +10,7 @@ import sanitizeHtml from 'sanitize-html';
 import type { ModuleDeps } from '../../app.ts';
 import { conflict, forbidden, invalid, notFound } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
+import { assertStillMember } from '../../lib/membership.ts';
 import { authorize, isManager } from '../../lib/policy.ts';
 import { sanitizeRichText } from '../../lib/sanitize.ts';
 import { type MutationContext, runMutation } from '../../sync/mutation.ts';
@@ -38,7 +39,12 @@ export function createCommentService(deps: ModuleDeps) {
   const db = deps.database.db;
   const keyset = createKeyset(deps.config);
   const mutate = async <T>(viewer: TeamViewer, fn: (ctx: MutationContext) => Promise<T>) =>
-    (await runMutation(deps, viewer.workspaceId, viewer.userId, fn)).value;
+    (
+      await runMutation(deps, viewer.workspaceId, viewer.userId, async (ctx) => {
+        await assertStillMember(ctx.tx, viewer);
+        return fn(ctx);
+      })
+    ).value;
 
   return {
     /**

@@ -14,6 +14,7 @@ import { importJob } from '@exponential/db';
 import type { ModuleDeps } from '../../app.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
+import { assertStillMember } from '../../lib/membership.ts';
 import { authorize } from '../../lib/policy.ts';
 import { iso } from '../../lib/schemas.ts';
 import { runMutation, type MutationContext } from '../../sync/mutation.ts';
@@ -94,9 +95,10 @@ export function createImportService(deps: ModuleDeps) {
       await update({ status: 'running', progress: 5, startedAt: deps.clock.now() });
       const { doc, validation } = parseOrReject(input);
       await update({ progress: 20 });
-      const { value } = await runMutation(deps, viewer.workspaceId, viewer.userId, async (ctx) =>
-        writeImport(ctx, doc, { importId: jobId, targetTeamId: teamId, onProgress: (f) => live.set(jobId, 20 + Math.floor(f * 79)) }),
-      );
+      const { value } = await runMutation(deps, viewer.workspaceId, viewer.userId, async (ctx) => {
+        await assertStillMember(ctx.tx, viewer);
+        return writeImport(ctx, doc, { importId: jobId, targetTeamId: teamId, onProgress: (f) => live.set(jobId, 20 + Math.floor(f * 79)) });
+      });
       const problems = [...doc.problems, ...value.problems].slice(0, MAX_LISTED_PROBLEMS);
       await update({
         status: 'succeeded', progress: 100, finishedAt: deps.clock.now(), counts: { ...value.counts, skipped: validation.skipped }, problems,

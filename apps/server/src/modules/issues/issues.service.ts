@@ -6,6 +6,7 @@
  */
 import type { Config } from '../../config.ts';
 import { createCursorCodec } from '../../lib/cursor.ts';
+import { assertStillMember } from '../../lib/membership.ts';
 import { authorize } from '../../lib/policy.ts';
 import { type MutationContext, type MutationDeps, runMutation } from '../../sync/mutation.ts';
 import type { TeamViewer } from '../teams/teams.repository.ts';
@@ -32,7 +33,10 @@ export function createIssueService(deps: IssueServiceDeps) {
   const { config } = deps;
   const codec = createCursorCodec([config.sessionSecret, ...(config.sessionSecretPrevious ? [config.sessionSecretPrevious] : [])]);
   const mutate = <T>(viewer: TeamViewer, fn: (ctx: MutationContext) => Promise<T>) =>
-    runMutation(deps, viewer.workspaceId, viewer.userId, fn).then((r) => r.value);
+    runMutation(deps, viewer.workspaceId, viewer.userId, async (ctx) => {
+      await assertStillMember(ctx.tx, viewer);
+      return fn(ctx);
+    }).then((r) => r.value);
 
   /** Loads the issue (locked) and applies `patch` to it. */
   const patchOne = (viewer: TeamViewer, ref: string, patch: IssuePatch) =>

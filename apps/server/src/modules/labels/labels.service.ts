@@ -18,6 +18,7 @@ import type { Config } from '../../config.ts';
 import { createCursorCodec } from '../../lib/cursor.ts';
 import { badRequest, conflict, invalid } from '../../lib/errors.ts';
 import { isUuid, newId } from '../../lib/ids.ts';
+import { assertStillMember } from '../../lib/membership.ts';
 import { hasVisibleCharacter } from '../../lib/text.ts';
 import { authorize } from '../../lib/policy.ts';
 import type { MutationContext, MutationDeps } from '../../sync/mutation.ts';
@@ -69,7 +70,12 @@ export function createLabelService(deps: MutationDeps & { config: Config }) {
   /** Runs a mutation, turning a lost race on the unique name index into the same 409 as the check. */
   async function mutate<T>(viewer: TeamViewer, name: string | undefined, fn: (ctx: MutationContext) => Promise<T>): Promise<T> {
     try {
-      return (await runMutation(deps, viewer.workspaceId, viewer.userId, fn)).value;
+      return (
+        await runMutation(deps, viewer.workspaceId, viewer.userId, async (ctx) => {
+          await assertStillMember(ctx.tx, viewer);
+          return fn(ctx);
+        })
+      ).value;
     } catch (err) {
       if (isUniqueViolation(err, 'label_scope_name_uq')) throw labelNameTaken(name ?? '');
       if (isUniqueViolation(err, 'label_pkey')) throw conflict('A label with this id already exists', 'id_taken', '/body/id');

@@ -21,6 +21,7 @@ import { createCursorCodec } from '../../lib/cursor.ts';
 import { randomToken, sha256 } from '../../lib/crypto.ts';
 import { AppError, badRequest, conflict, forbidden, invalid, notFound } from '../../lib/errors.ts';
 import { isUuid, newId } from '../../lib/ids.ts';
+import { assertStillMember } from '../../lib/membership.ts';
 import type { Mailer } from '../../lib/mailer.ts';
 import { authorize, type Role } from '../../lib/policy.ts';
 import type { MutationDeps } from '../../sync/mutation.ts';
@@ -82,6 +83,7 @@ export function createInvitationService(deps: MutationDeps & { config: Config; m
       const email = normalizeEmail(input.email);
       const token = randomToken('inv_');
       const r = await runMutation(deps, actor.workspaceId, actor.userId, async (ctx) => {
+        await assertStillMember(ctx.tx, actor);
         const [already] = await ctx.tx
           .select({ id: member.id })
           .from(member)
@@ -151,6 +153,7 @@ export function createInvitationService(deps: MutationDeps & { config: Config; m
     async revoke(actor: InvitingActor, invitationId: string, meta: RequestOrigin) {
       authorize(actor, 'member.invite', notManager);
       await runMutation(deps, actor.workspaceId, actor.userId, async (ctx) => {
+        await assertStillMember(ctx.tx, actor);
         const [row] = await ctx.tx
           .update(invitation)
           .set({ status: 'revoked', updatedAt: ctx.now })

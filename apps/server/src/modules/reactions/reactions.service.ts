@@ -12,6 +12,7 @@ import { comment, reaction } from '@exponential/db';
 import type { ModuleDeps } from '../../app.ts';
 import { conflict, forbidden, invalid, notFound } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
+import { assertStillMember } from '../../lib/membership.ts';
 import { type MutationContext, runMutation } from '../../sync/mutation.ts';
 import { getReadableComment, presentCommentWithReactions } from '../comments/comments.repository.ts';
 import { getReadableIssue } from '../issues/issues.repository.ts';
@@ -110,7 +111,12 @@ export function createReactionService(deps: ModuleDeps) {
   }
 
   const mutate = async <T>(viewer: TeamViewer, fn: (ctx: MutationContext) => Promise<T>) =>
-    (await runMutation(deps, viewer.workspaceId, viewer.userId, fn)).value;
+    (
+      await runMutation(deps, viewer.workspaceId, viewer.userId, async (ctx) => {
+        await assertStillMember(ctx.tx, viewer);
+        return fn(ctx);
+      })
+    ).value;
 
   return {
     /** Reacts to an issue. @throws AppError 404, 409 `id_taken`, 422 */

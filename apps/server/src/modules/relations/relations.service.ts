@@ -11,6 +11,7 @@ import { issue, issueRelation, team } from '@exponential/db';
 import type { ModuleDeps } from '../../app.ts';
 import { conflict, invalid, notFound } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
+import { assertStillMember } from '../../lib/membership.ts';
 import { authorize } from '../../lib/policy.ts';
 import { type MutationContext, runMutation } from '../../sync/mutation.ts';
 import { recordHistory } from '../history/history.repository.ts';
@@ -35,7 +36,12 @@ export function createRelationService(deps: ModuleDeps) {
   const db = deps.database.db;
   const keyset = createKeyset(deps.config);
   const mutate = async <T>(viewer: TeamViewer, fn: (ctx: MutationContext) => Promise<T>) =>
-    (await runMutation(deps, viewer.workspaceId, viewer.userId, fn)).value;
+    (
+      await runMutation(deps, viewer.workspaceId, viewer.userId, async (ctx) => {
+        await assertStillMember(ctx.tx, viewer);
+        return fn(ctx);
+      })
+    ).value;
 
   /** Emits the relation's operation once per team involved, so readers of either issue get it. */
   function emitRelation(ctx: MutationContext, row: RelationRow, action: 'insert' | 'delete', teams: string[]) {

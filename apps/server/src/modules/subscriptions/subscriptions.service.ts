@@ -10,6 +10,7 @@ import { afterPosition, createKeyset, toPage, tsText } from '../history/keyset.t
 import { getReadableIssue } from '../issues/issues.repository.ts';
 import type { TeamViewer } from '../teams/teams.repository.ts';
 import { subscribeIn, subscriptionState, unsubscribeIn } from './subscriptions.repository.ts';
+import { assertStillMember } from '../../lib/membership.ts';
 
 /** Creates the subscriptions service. */
 export function createSubscriptionService(deps: ModuleDeps) {
@@ -19,6 +20,7 @@ export function createSubscriptionService(deps: ModuleDeps) {
   /** Subscribes or unsubscribes the viewer, then reads the new state in the same transaction. */
   async function set(viewer: TeamViewer, issueRef: string, subscribed: boolean) {
     const { value } = await runMutation(deps, viewer.workspaceId, viewer.userId, async (ctx) => {
+      await assertStillMember(ctx.tx, viewer);
       const iss = await getReadableIssue(ctx.tx, viewer, issueRef, '/params/issueId');
       if (subscribed) await subscribeIn(ctx, iss, viewer.userId);
       else await unsubscribeIn(ctx, iss, viewer.userId);

@@ -18,6 +18,7 @@ import { createCursorCodec } from '../../lib/cursor.ts';
 import { randomToken, sha256 } from '../../lib/crypto.ts';
 import { AppError, badRequest, forbidden, invalid, notFound } from '../../lib/errors.ts';
 import { isUuid, newId } from '../../lib/ids.ts';
+import { assertStillMember } from '../../lib/membership.ts';
 import { authorize, type Role } from '../../lib/policy.ts';
 import type { Actor, Scope } from '../../plugins/auth.ts';
 import type { MutationDeps } from '../../sync/mutation.ts';
@@ -117,6 +118,7 @@ export function createTokenService(deps: MutationDeps & { config: Config }) {
       assertScopesWithin(scopes, actor.scopes);
       const value = randomToken('pat_');
       const r = await runMutation(deps, actor.workspaceId, actor.userId, async (ctx) => {
+        await assertStillMember(ctx.tx, actor);
         const days = input.expiresInDays === undefined ? DEFAULT_TOKEN_DAYS : input.expiresInDays;
         let expiresAt = days === null ? null : new Date(ctx.now.getTime() + days * DAY_MS);
         // A token never mints one that outlives it (as it never mints broader scopes): a leaked
@@ -167,6 +169,7 @@ export function createTokenService(deps: MutationDeps & { config: Config }) {
     async revoke(actor: TokenActor, tokenId: string, meta: RequestOrigin) {
       authorize(actor, 'token.manage');
       await runMutation(deps, actor.workspaceId, actor.userId, async (ctx) => {
+        await assertStillMember(ctx.tx, actor);
         const [t] = await ctx.tx
           .select()
           .from(personalAccessToken)
