@@ -11,7 +11,7 @@ import { Avatar } from '../../ui/icons.tsx';
 import { timeAgo } from '../activity/describe.ts';
 import { RichText } from '../issue-page/RichText.tsx';
 import { Composer } from './Composer.tsx';
-import { Reactions } from './Reactions.tsx';
+import { AddReaction, Reactions } from './Reactions.tsx';
 
 const exact = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -33,7 +33,8 @@ const CommentItem = observer(function CommentItem({ comment, onReply, reply }: {
         </time>
         {comment.editedAt && <span className="text-faint">(edited)</span>}
         <span className="flex-1" />
-        <span className="flex gap-1 opacity-0 transition-opacity group-hover:opacity-100 focus-within:opacity-100">
+        <span className="flex items-center gap-1 opacity-0 transition-opacity group-hover:opacity-100 focus-within:opacity-100">
+          {!comment.reactions.length && !editing && <AddReaction align="right" below onPick={(emoji) => void store.details.toggleReaction({ commentId: comment.id }, emoji)} />}
           <button type="button" className="rounded px-1.5 text-muted hover:bg-hover hover:text-fg" onClick={onReply}>
             Reply
           </button>
@@ -68,9 +69,9 @@ const CommentItem = observer(function CommentItem({ comment, onReply, reply }: {
         ) : (
           <RichText html={comment.body} className="prose-compact" testId="comment-body" />
         )}
-        {!editing && (
+        {!editing && comment.reactions.length > 0 && (
           <div className="mt-1.5">
-            <Reactions reactions={comment.reactions} target={{ commentId: comment.id }} subtle />
+            <Reactions reactions={comment.reactions} target={{ commentId: comment.id }} />
           </div>
         )}
       </div>

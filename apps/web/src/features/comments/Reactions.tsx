@@ -22,7 +22,7 @@ function Smiley() {
 }
 
 /** The add-reaction button and its emoji menu (arrow keys move, Enter picks, Escape closes). */
-export function AddReaction({ onPick, label = 'Add reaction' }: { onPick: (emoji: string) => void; label?: string }) {
+export function AddReaction({ onPick, label = 'Add reaction', align = 'left', below = false }: { onPick: (emoji: string) => void; label?: string; align?: 'left' | 'right'; below?: boolean }) {
   const [open, setOpen] = useState(false);
   const wrap = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -50,7 +50,7 @@ export function AddReaction({ onPick, label = 'Add reaction' }: { onPick: (emoji
         <div
           role="menu"
           aria-label="Emoji"
-          className="absolute bottom-full left-0 z-30 mb-1 flex gap-0.5 rounded-lg border border-line bg-elevated p-1 shadow-overlay"
+          className={`absolute z-30 flex gap-0.5 rounded-lg border border-line bg-elevated p-1 shadow-overlay ${below ? 'top-full mt-1' : 'bottom-full mb-1'} ${align === 'right' ? 'right-0' : 'left-0'}`}
           onKeyDown={(e) => {
             const items = [...(wrap.current?.querySelectorAll<HTMLButtonElement>('[role="menuitem"]') ?? [])];
             const at = items.indexOf(document.activeElement as HTMLButtonElement);
@@ -91,21 +91,15 @@ export function AddReaction({ onPick, label = 'Add reaction' }: { onPick: (emoji
 export const Reactions = observer(function Reactions({
   reactions,
   target,
-  subtle = false,
 }: {
   reactions: readonly ReactionSummary[];
   target: { issueId?: string; commentId?: string };
-  /** Without reactions, show the add button only on hover or keyboard focus (inside a `group`). */
-  subtle?: boolean;
 }) {
   const store = useStore();
   const me = store.userId;
   const toggle = (emoji: string) => void store.details.toggleReaction(target, emoji);
   return (
-    <div
-      className={`flex flex-wrap items-center gap-1.5 ${subtle && !reactions.length ? 'opacity-0 transition-opacity group-hover:opacity-100 focus-within:opacity-100' : ''}`}
-      data-testid="reactions"
-    >
+    <div className="flex flex-wrap items-center gap-1.5" data-testid="reactions">
       {reactions.map((r) => {
         const mine = !!me && r.userIds.includes(me);
         const who = r.userIds.map((id) => store.users.get(id)?.name || 'someone').join(', ');

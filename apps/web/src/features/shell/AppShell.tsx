@@ -18,6 +18,7 @@ import { Peek, peekCommands } from '../issue-page/Peek.tsx';
 import { issueCommands } from '../pickers/issueCommands.ts';
 import { IssuePicker } from '../pickers/IssuePicker.tsx';
 import { ConnectionBanner } from '../sync/ConnectionBanner.tsx';
+import { NarrowNav } from './NarrowNav.tsx';
 import { Splash, useRequireSession } from './Root.tsx';
 import { Sidebar } from './Sidebar.tsx';
 
@@ -57,7 +58,9 @@ export const AppShell = observer(function AppShell() {
   }
   return (
     <div className="flex h-full overflow-hidden">
-      <Sidebar />
+      <NarrowNav>
+        <Sidebar />
+      </NarrowNav>
       <main className="flex min-w-0 flex-1 flex-col bg-bg">
         <ConnectionBanner />
         {store.workspaceLoad === 'loaded' ? (
