@@ -93,6 +93,34 @@ describe('private-team issues stay hidden', () => {
   });
 });
 
+describe('cursors handed to another user', () => {
+  it('an owner\'s cursor (positioned on a private-team issue) shows a member only what the member may read', async () => {
+    const o = ws.owner;
+    await insertIssue(t, ws, 'cursor public before');
+    const hidden = await insertIssue(t, ws, 'cursor private', sec);
+    await insertIssue(t, ws, 'cursor public after');
+    // Page as the owner, one issue at a time, up to the page holding the private issue.
+    let cursor: string | null = null;
+    let after: string | null = null;
+    for (let i = 0; i < 100; i++) {
+      const page = await api(t.app, 'GET', `/api/v1/issues?limit=1${after ? `&cursor=${encodeURIComponent(after)}` : ''}`, { as: o });
+      if (page.body.data[0]?.id === hidden.id) {
+        cursor = page.body.nextCursor;
+        break;
+      }
+      after = page.body.nextCursor;
+      if (!after) break;
+    }
+    expect(cursor).toEqual(expect.any(String));
+    for (const who of [m, g]) {
+      const res = await api(t.app, 'GET', `/api/v1/issues?limit=100&cursor=${encodeURIComponent(cursor!)}`, { as: who });
+      expect(res.status).toBe(200);
+      expect(res.body.data.map((i: { id: string }) => i.id)).not.toContain(hidden.id);
+      expect(res.body.data.every((i: { teamId: string }) => i.teamId === ws.teamId)).toBe(true);
+    }
+  });
+});
+
 /** Authorizes `scope` for `who` on an OAuth application of `ws` and returns the access token. */
 async function oauthAccessToken(who: Actor, app: { clientId: string; clientSecret: string }, scope: string): Promise<string> {
   const verifier = randomBytes(32).toString('base64url');
