@@ -1,0 +1,261 @@
+/**
+ * B8 (perf-baseline.md §3): catch-up after missing `ops` operations.
+ *
+ * 1. A real SDK sync client (packages/sdk SyncClient, in-memory persistence) bootstraps and goes
+ *    live at version V0, then stops.
+ * 2. `ops` single-issue updates are made over REST (the title, and every other time the priority; 4 in flight).
+ * 3. Server catch-up: a WebSocket client says `hello {baseVersion: V0}`; time until `caughtUp`,
+ *    bytes and frames received (median of `runs`). Also over HTTP (`GET /api/v1/sync/ops`
+ *    paging, the SDK's gap filler), for information.
+ * 4. Floor: the same SQL as sync/oplog.ts `readLogPage` through postgres.js + JSON.stringify in
+ *    the harness (lib/floor.ts), and the one-query variant of perf-baseline.md §2.5.
+ *    Gate: WebSocket catch-up ≤ 2× the paged floor.
+ * 5. Client apply: the received frames parsed and applied to an SDK SyncStore holding the V0
+ *    bootstrap; and the SDK client resumed from its persisted copy (start → live).
+ * 6. Storm: `storm` clients (distinct users) say hello at V0 at once; time until all are caught up.
+ */
+import { MemoryPersistence, SyncClient, SyncStore, fetchBootstrap } from '@exponential/sdk';
+import { log, median, quantile, round, sleep } from '../lib/util.ts';
+import type { SyncDb } from './lib/fixture.ts';
+import { type FloorPass, oplogFloor, oplogFloorSingle } from './lib/floor.ts';
+import { startApi } from './lib/procs.ts';
+import { headVersion } from './b7.ts';
+
+const PRIORITIES = ['none', 'urgent', 'high', 'medium', 'low'];
+
+/** B8 figures (ms, bytes). */
+export interface CatchUpResult {
+  ops: number;
+  versions: number;
+  makeOpsS: number;
+  ws: { ms: number; min: number; max: number; bytes: number; frames: number; opsReceived: number };
+  http: { ms: number; bytes: number; pages: number };
+  floor: { ms: number; min: number; max: number; bytes: number; queries: number };
+  floorSingle: { ms: number; bytes: number };
+  ratio: number;
+  client: { parseMs: number; applyMs: number; sdkResumeMs: number; sdkCatchUpMs: number; sdkLoadMs: number };
+  storm: { clients: number; allCaughtUpMs: number; p50Ms: number; bytes: number; failures: number };
+}
+
+/** One WebSocket catch-up from `baseVersion`, keeping the `ops` frames (bytes, client apply). */
+async function wsCatchUpFrames(url: string, token: string, index: number, baseVersion: number): Promise<{ ms: number; frames: string[] }> {
+  const { default: WebSocket } = await import('ws');
+  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/api/v1/sync/ws`);
+  const frames: string[] = [];
+  return new Promise((resolve, reject) => {
+    let t0 = 0;
+    const timer = setTimeout(() => {
+      ws.terminate();
+      reject(new Error('catch-up not done in 120 s'));
+    }, 120_000);
+    ws.on('open', () => {
+      t0 = performance.now();
+      ws.send(JSON.stringify({ type: 'hello', protocol: 1, clientId: `b8-${index}`, baseVersion, token }));
+    });
+    ws.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    ws.on('message', (raw) => {
+      const text = raw.toString();
+      if (text.startsWith('{"type":"ops"')) frames.push(text);
+      else if (text.startsWith('{"type":"caughtUp"')) {
+        const ms = performance.now() - t0;
+        clearTimeout(timer);
+        ws.terminate();
+        resolve({ ms, frames });
+      } else if (text.startsWith('{"type":"error"') || text.startsWith('{"type":"reset"')) {
+        clearTimeout(timer);
+        ws.terminate();
+        reject(new Error(text));
+      }
+    });
+  });
+}
+
+/** Makes `count` single-issue updates over REST, `inFlight` at a time; bounded by `maxMs`. */
+async function makeOps(url: string, token: string, keys: string[], count: number, inFlight: number, maxMs: number): Promise<number> {
+  let next = 0;
+  let done = 0;
+  const deadline = performance.now() + maxMs;
+  const worker = async () => {
+    while (next < count && performance.now() < deadline) {
+      const k = next++;
+      const key = keys[k % keys.length];
+      const body = k % 2 === 0 ? { title: `B8 update ${k}` } : { title: `B8 update ${k}`, priority: PRIORITIES[k % 5] };
+      const r = await fetch(`${url}/api/v1/issues/${key}`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const text = await r.text();
+      if (r.status !== 200) throw new Error(`PATCH ${key} ${JSON.stringify(body)}: ${r.status} ${text.slice(0, 300)}`);
+      done++;
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  return done;
+}
+
+/** Runs B8 on a fresh API process (PostgreSQL). */
+export async function runB8(db: SyncDb, o: { ops: number; runs: number; storm: number }): Promise<CatchUpResult> {
+  const fx = db.fixture;
+  if (!db.api.databaseUrl) throw new Error('B8 needs PostgreSQL (its floor reads through postgres.js)');
+  const api = await startApi(db.api);
+  try {
+    const url = api.url;
+    // 1. A real client bootstraps and goes live, then leaves.
+    const persistence = new MemoryPersistence();
+    const sdk = new SyncClient({ baseUrl: url, token: db.clientTokens[0], persistence, clientId: 'b8-sdk' });
+    await sdk.start();
+    const v0 = sdk.store.version;
+    sdk.stop();
+    const boot = await fetchBootstrap({ baseUrl: url, token: db.clientTokens[0], fetch: globalThis.fetch.bind(globalThis) });
+    if (boot.header.version !== v0) throw new Error(`the head moved during setup (${boot.header.version} ≠ ${v0})`);
+    log(`B8: client at version ${v0} with ${boot.rows.length} rows; making ${o.ops} operations`);
+
+    // 2. Operations the client misses.
+    const keys: string[] = [];
+    for (const t of fx.teams) for (let n = 1; n <= Math.min(fx.issuesPerTeam, 200); n++) keys.push(`${t.key}-${n}`);
+    const t0 = performance.now();
+    const made = await makeOps(url, fx.token, keys, o.ops, 4, 15 * 60_000);
+    const makeOpsS = (performance.now() - t0) / 1000;
+    const v1 = (await headVersion(url, fx.token)).version;
+    log(`B8: ${made} updates in ${makeOpsS.toFixed(1)} s (${Math.round(made / makeOpsS)}/s); head ${v1}`);
+    await sleep(1000);
+
+    // 3. Server catch-up over the WebSocket.
+    const wsRuns: Array<{ ms: number; frames: string[] }> = [];
+    for (let r = 0; r < o.runs; r++) {
+      wsRuns.push(await wsCatchUpFrames(url, db.clientTokens[1 + r] as string, 1 + r, v0));
+      await sleep(300);
+    }
+    const frames = wsRuns[0]!.frames;
+    const wsBytes = frames.reduce((s, f) => s + Buffer.byteLength(f), 0);
+    let opsReceived = 0;
+    const parsed = frames.map((f) => JSON.parse(f));
+    for (const f of parsed) opsReceived += f.ops.length;
+    const lastTo = parsed.length ? parsed[parsed.length - 1].toVersion : v0;
+    if (lastTo !== v1) throw new Error(`catch-up ended at ${lastTo}, head is ${v1}`);
+    // Over HTTP.
+    const th = performance.now();
+    let after = v0;
+    let httpBytes = 0;
+    let pages = 0;
+    for (let guard = 0; guard < 10_000; guard++) {
+      const r = await fetch(`${url}/api/v1/sync/ops?after=${after}&limit=500`, { headers: { authorization: `Bearer ${db.clientTokens[0]}` } });
+      const text = await r.text();
+      if (r.status !== 200) throw new Error(`GET /sync/ops: ${r.status} ${text.slice(0, 200)}`);
+      httpBytes += Buffer.byteLength(text);
+      pages++;
+      const page = JSON.parse(text) as { toVersion: number; more: boolean };
+      after = page.toVersion;
+      if (!page.more) break;
+    }
+    const httpMs = performance.now() - th;
+
+    // 4. Floors.
+    const floors: FloorPass[] = [];
+    for (let r = 0; r < o.runs; r++) floors.push(await oplogFloor(db.api.databaseUrl, fx.workspaceId, v0, 500));
+    const single = await oplogFloorSingle(db.api.databaseUrl, fx.workspaceId, v0);
+
+    // 5. Client apply: parse + SyncStore.applyBatch over the frames, from the V0 bootstrap.
+    const store = new SyncStore(false);
+    store.replace(boot.rows, v0);
+    const tp = performance.now();
+    const batches = frames.map((f) => JSON.parse(f));
+    const parseMs = performance.now() - tp;
+    const ta = performance.now();
+    for (const b of batches) store.applyBatch(b);
+    const applyMs = performance.now() - ta;
+    if (store.version !== v1) throw new Error(`store at ${store.version} after apply, head ${v1}`);
+    // The SDK client resumes from its persisted copy.
+    const resumed = new SyncClient({ baseUrl: url, token: db.clientTokens[0], persistence, clientId: 'b8-sdk' });
+    const marks: Record<string, number> = {};
+    resumed.onStatus((s) => {
+      marks[s] ??= performance.now();
+    });
+    const ts = performance.now();
+    await resumed.start();
+    const sdkResumeMs = performance.now() - ts;
+    resumed.stop();
+    if (resumed.store.version !== v1) throw new Error(`SDK client at ${resumed.store.version}, head ${v1}`);
+
+    // 6. Storm: many clients at V0 at once.
+    await sleep(1000);
+    const tokens = db.clientTokens.slice(10, 10 + o.storm);
+    const tStorm = performance.now();
+    const done: number[] = [];
+    let failures = 0;
+    let stormBytes = 0;
+    await Promise.all(
+      tokens.map(async (tok, i) => {
+        try {
+          const r = await wsCatchUpCounting(url, tok, 10 + i, v0);
+          done.push(performance.now() - tStorm);
+          stormBytes += r.bytes;
+        } catch {
+          failures++;
+        }
+      }),
+    );
+    const allCaughtUpMs = Math.max(...done);
+    log(`B8 storm: ${done.length} of ${tokens.length} clients caught up in ${Math.round(allCaughtUpMs)} ms`);
+
+    const wsMs = wsRuns.map((r) => r.ms);
+    const floorMs = floors.map((f) => f.ms);
+    return {
+      ops: opsReceived,
+      versions: v1 - v0,
+      makeOpsS: round(makeOpsS, 1),
+      ws: { ms: round(median(wsMs)), min: round(Math.min(...wsMs)), max: round(Math.max(...wsMs)), bytes: wsBytes, frames: frames.length, opsReceived },
+      http: { ms: round(httpMs), bytes: httpBytes, pages },
+      floor: { ms: round(median(floorMs)), min: round(Math.min(...floorMs)), max: round(Math.max(...floorMs)), bytes: floors[0]!.bytes, queries: floors[0]!.queries },
+      floorSingle: { ms: round(single.ms), bytes: single.bytes },
+      ratio: round(median(wsMs) / median(floorMs)),
+      client: {
+        parseMs: round(parseMs),
+        applyMs: round(applyMs),
+        sdkResumeMs: round(sdkResumeMs),
+        sdkLoadMs: round((marks.catchingUp ?? ts) - ts),
+        sdkCatchUpMs: round((marks.live ?? 0) - (marks.catchingUp ?? 0)),
+      },
+      storm: { clients: tokens.length, allCaughtUpMs: round(allCaughtUpMs), p50Ms: round(quantile(done, 0.5)), bytes: stormBytes, failures },
+    };
+  } finally {
+    await api.stop();
+  }
+}
+
+/** A catch-up that only counts bytes (the storm's clients parse nothing but control frames). */
+async function wsCatchUpCounting(url: string, token: string, index: number, baseVersion: number): Promise<{ bytes: number }> {
+  const { default: WebSocket } = await import('ws');
+  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/api/v1/sync/ws`);
+  let bytes = 0;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      ws.terminate();
+      reject(new Error('storm client not caught up in 120 s'));
+    }, 120_000);
+    ws.on('open', () => ws.send(JSON.stringify({ type: 'hello', protocol: 1, clientId: `storm-${index}`, baseVersion, token })));
+    ws.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    ws.on('message', (data) => {
+      const raw = data as Buffer;
+      bytes += raw.length;
+      if (raw[9] !== 0x63 /* c */ && raw[9] !== 0x65 /* e */ && raw[9] !== 0x72 /* r */) return; // {"type":"ops"… fast path
+      const text = raw.toString();
+      if (text.startsWith('{"type":"caughtUp"')) {
+        clearTimeout(timer);
+        ws.terminate();
+        resolve({ bytes });
+      } else if (text.startsWith('{"type":"error"') || text.startsWith('{"type":"reset"')) {
+        clearTimeout(timer);
+        ws.terminate();
+        reject(new Error(text));
+      }
+    });
+  });
+}
