@@ -43,7 +43,7 @@ export async function authPolicyRoutes(app: App, deps: ModuleDeps) {
         body: Type.Object({ allowedMethods: Type.Array(Method, { minItems: 1, maxItems: 3, uniqueItems: true }) }, { additionalProperties: false }),
         response: { 200: PolicySchema, ...errorResponses },
       },
-      config: { auth: 'workspace' },
+      config: { auth: 'workspace', scope: 'admin' },
     },
     async (req) => {
       const actor = workspaceActor(req);

@@ -147,7 +147,9 @@ export function createAuthService(deps: AuthServiceDeps) {
           let [u] = await tx.select({ id: user.id }).from(user).where(eq(user.email, v.identifier));
           if (!u) {
             const name = v.identifier.split('@')[0] || v.identifier;
-            [u] = await tx.insert(user).values({ id: newId(), email: v.identifier, name, createdAt: now, updatedAt: now }).returning({ id: user.id });
+            // Two links for one new address spent at once: the second insert finds the first one's row.
+            await tx.insert(user).values({ id: newId(), email: v.identifier, name, createdAt: now, updatedAt: now }).onConflictDoNothing({ target: user.email });
+            [u] = await tx.select({ id: user.id }).from(user).where(eq(user.email, v.identifier));
           }
           const s = await insertSession(tx as unknown as Db, u!.id, now, meta);
           return { ...s, redirectTo: v.redirectTo ?? '/' };

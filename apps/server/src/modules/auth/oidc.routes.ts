@@ -194,13 +194,22 @@ export async function oidcRoutes(app: App, deps: ModuleDeps) {
       }
       let [u] = await tx.select({ id: user.id }).from(user).where(eq(user.email, email));
       if (!u) {
-        [u] = await tx
+        // Concurrent first sign-ins of one person: the second insert finds the first one's rows.
+        await tx
           .insert(user)
           .values({ id: newId(), email, name: name?.trim().slice(0, 100) || email.split('@')[0] || email, createdAt: now, updatedAt: now })
-          .returning({ id: user.id });
+          .onConflictDoNothing({ target: user.email });
+        [u] = await tx.select({ id: user.id }).from(user).where(eq(user.email, email));
       }
-      await tx.insert(authAccount).values({ id: newId(), userId: u!.id, provider: providerId, subject, email, createdAt: now, lastUsedAt: now });
-      return u!.id;
+      await tx
+        .insert(authAccount)
+        .values({ id: newId(), userId: u!.id, provider: providerId, subject, email, createdAt: now, lastUsedAt: now })
+        .onConflictDoNothing({ target: [authAccount.provider, authAccount.subject] });
+      const [acct] = await tx
+        .select({ userId: authAccount.userId })
+        .from(authAccount)
+        .where(and(eq(authAccount.provider, providerId), eq(authAccount.subject, subject)));
+      return acct!.userId;
     });
   }
 }

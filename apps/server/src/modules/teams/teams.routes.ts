@@ -31,7 +31,7 @@ export async function teamRoutes(app: App, deps: ModuleDeps) {
 
   app.post('/api/v1/teams', {
     schema: { operationId: 'createTeam', tags: ['teams'], body: CreateTeamBody, response: { 201: Type.Ref('Team'), ...errorResponses } },
-    config: { auth: 'workspace' },
+    config: { auth: 'workspace', scope: 'admin' },
   }, async (req, reply) => reply.status(201).send(await teams.create(workspaceActor(req), req.body)));
 
   app.get('/api/v1/teams/:teamId', {
@@ -41,12 +41,12 @@ export async function teamRoutes(app: App, deps: ModuleDeps) {
 
   app.patch('/api/v1/teams/:teamId', {
     schema: { operationId: 'updateTeam', tags: ['teams'], params: TeamParams, body: UpdateTeamBody, response: { 200: Type.Ref('Team'), ...errorResponses } },
-    config: { auth: 'workspace' },
+    config: { auth: 'workspace', scope: 'admin' },
   }, async (req) => teams.update(workspaceActor(req), req.params.teamId, req.body));
 
   app.delete('/api/v1/teams/:teamId', {
     schema: { operationId: 'deleteTeam', tags: ['teams'], params: TeamParams, response: noContent },
-    config: { auth: 'workspace' },
+    config: { auth: 'workspace', scope: 'admin' },
   }, async (req, reply) => {
     await teams.remove(workspaceActor(req), req.params.teamId);
     return reply.status(204).send(null);
@@ -62,7 +62,7 @@ export async function teamRoutes(app: App, deps: ModuleDeps) {
       operationId: 'addTeamMember', tags: ['teams'], params: TeamParams,
       body: Type.Object({ userId: Uuid }, { additionalProperties: false }), response: noContent,
     },
-    config: { auth: 'workspace' },
+    config: { auth: 'workspace', scope: 'admin' },
   }, async (req, reply) => {
     await teams.addMember(workspaceActor(req), req.params.teamId, req.body.userId);
     return reply.status(204).send(null);
@@ -70,7 +70,7 @@ export async function teamRoutes(app: App, deps: ModuleDeps) {
 
   app.delete('/api/v1/teams/:teamId/members/:userId', {
     schema: { operationId: 'removeTeamMember', tags: ['teams'], params: Type.Object({ teamId: TeamParams.properties.teamId, userId: Uuid }), response: noContent },
-    config: { auth: 'workspace' },
+    config: { auth: 'workspace', scope: 'admin' },
   }, async (req, reply) => {
     await teams.removeMember(workspaceActor(req), req.params.teamId, req.params.userId);
     return reply.status(204).send(null);
@@ -83,17 +83,17 @@ export async function teamRoutes(app: App, deps: ModuleDeps) {
 
   app.post('/api/v1/teams/:teamId/states', {
     schema: { operationId: 'createWorkflowState', tags: ['workflow states'], params: TeamParams, body: CreateStateBody, response: { 201: Type.Ref('WorkflowState'), ...errorResponses } },
-    config: { auth: 'workspace' },
+    config: { auth: 'workspace', scope: 'admin' },
   }, async (req, reply) => reply.status(201).send(await teams.createState(workspaceActor(req), req.params.teamId, req.body)));
 
   app.post('/api/v1/teams/:teamId/states/reorder', {
     schema: { operationId: 'reorderWorkflowStates', tags: ['workflow states'], params: TeamParams, body: ReorderStatesBody, response: { 200: ListOf(Type.Ref('WorkflowState')), ...errorResponses } },
-    config: { auth: 'workspace' },
+    config: { auth: 'workspace', scope: 'admin' },
   }, async (req) => ({ data: await teams.reorderStates(workspaceActor(req), req.params.teamId, req.body.stateIds) }));
 
   app.patch('/api/v1/states/:stateId', {
     schema: { operationId: 'updateWorkflowState', tags: ['workflow states'], params: StateParams, body: UpdateStateBody, response: { 200: Type.Ref('WorkflowState'), ...errorResponses } },
-    config: { auth: 'workspace' },
+    config: { auth: 'workspace', scope: 'admin' },
   }, async (req) => teams.updateState(workspaceActor(req), req.params.stateId, req.body));
 
   app.delete('/api/v1/states/:stateId', {
@@ -101,7 +101,7 @@ export async function teamRoutes(app: App, deps: ModuleDeps) {
       operationId: 'deleteWorkflowState', tags: ['workflow states'], params: StateParams,
       querystring: Type.Object({ replacementId: Type.Optional(Uuid) }), response: noContent,
     },
-    config: { auth: 'workspace' },
+    config: { auth: 'workspace', scope: 'admin' },
   }, async (req, reply) => {
     await teams.deleteState(workspaceActor(req), req.params.stateId, req.query.replacementId);
     return reply.status(204).send(null);

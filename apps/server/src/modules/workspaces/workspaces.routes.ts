@@ -55,6 +55,6 @@ export async function workspaceRoutes(app: App, deps: ModuleDeps) {
       body: Type.Object({ name: Type.Optional(Text(100)), urlSlug: Type.Optional(Slug) }, { additionalProperties: false, minProperties: 1 }),
       response: { 200: Type.Ref('Workspace'), ...errorResponses },
     },
-    config: { auth: 'workspace' },
+    config: { auth: 'workspace', scope: 'admin' },
   }, async (req) => workspaces.update(workspaceActor(req), req.body));
 }
