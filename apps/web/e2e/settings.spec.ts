@@ -174,7 +174,8 @@ test('profile: the name is saved and shown; an http avatar URL is refused with t
   const page = await openApp(browser, setup, baseURL!);
   await page.goto(settingsUrl('account'));
   await ready(page);
-  await page.getByLabel('Name').fill('Ada Settings');
+  const name = `Ada ${Date.now().toString(36)}`;
+  await page.getByLabel('Name').fill(name);
   await page.getByLabel('Avatar URL').fill('http://example.com/a.png');
   await page.getByRole('button', { name: 'Save profile' }).click();
   await expect(page.getByRole('alert')).toHaveText('avatarUrl must be an https:// URL without user name or password');
@@ -182,7 +183,84 @@ test('profile: the name is saved and shown; an http avatar URL is refused with t
   await page.getByRole('button', { name: 'Save profile' }).click();
   await expect(page.getByText('Profile updated')).toBeVisible();
   const me = await apiGet<{ user: { name: string } }>(page.request, setup, 'me');
-  expect(me.user.name).toBe('Ada Settings');
+  expect(me.user.name).toBe(name);
+  // Shown in the app at once, e.g. the members list.
+  await page.goto(settingsUrl('members'));
+  await expect(page.getByTestId('member-row').filter({ hasText: '(you)' })).toContainText(name);
   await shot(page, '35-settings-account');
+  await page.context().close();
+});
+
+test('teams: create a team, reorder its workflow, add a label', async ({ browser, baseURL }) => {
+  const page = await openApp(browser, setup, baseURL!);
+  await page.goto(settingsUrl('teams'));
+  await ready(page);
+  const form = page.getByTestId('create-team');
+  await form.getByLabel('Team name').fill('Mobile Apps');
+  await expect(form.getByLabel('Key')).toHaveValue('MA');
+  await form.getByLabel('Key').fill('MOB');
+  await form.getByRole('checkbox', { name: /Private team/ }).check();
+  await form.getByRole('button', { name: 'Create team' }).click();
+  await expect(page).toHaveURL(new RegExp(`/settings/teams/MOB$`));
+  await expect(page.getByRole('heading', { name: 'Mobile Apps' })).toBeVisible();
+
+  // A second started state, then moved above In Progress.
+  const workflow = page.getByTestId('workflow');
+  await workflow.getByLabel('New status').fill('In Review');
+  await workflow.getByRole('button', { name: 'Add status' }).click();
+  const started = () => workflow.getByTestId('state-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-state')));
+  await expect.poll(started).toContain('In Review');
+  expect((await started()).indexOf('In Review')).toBeGreaterThan((await started()).indexOf('In Progress'));
+  await workflow.getByRole('button', { name: 'Move In Review up' }).click();
+  await expect.poll(async () => (await started()).indexOf('In Review') < (await started()).indexOf('In Progress')).toBe(true);
+  const teams = await apiGet<{ data: { id: string; key: string; isPrivate: boolean }[] }>(page.request, setup, 'teams');
+  const mob = teams.data.find((t) => t.key === 'MOB')!;
+  expect(mob.isPrivate).toBe(true);
+  const states = await apiGet<{ data: { name: string; position: number }[] }>(page.request, setup, `teams/${mob.id}/states`);
+  const pos = (n: string) => states.data.find((s) => s.name === n)!.position;
+  expect(pos('In Review')).toBeLessThan(pos('In Progress'));
+
+  // A team label.
+  const labels = page.getByTestId('team-labels');
+  await labels.getByLabel('New label').fill('iOS');
+  await labels.getByRole('button', { name: 'Add label' }).click();
+  await expect(labels.getByTestId('label-row')).toHaveCount(1);
+  await shot(page, '36-settings-team');
+  await page.context().close();
+});
+
+test('OAuth applications: the client secret is shown once, rotation shows a new one; the audit log records it', async ({ browser, baseURL }) => {
+  const page = await openApp(browser, setup, baseURL!);
+  await page.goto(settingsUrl('applications'));
+  await ready(page);
+  const form = page.getByTestId('new-app');
+  await form.getByLabel('Name').fill('Deploy bot');
+  await form.getByLabel('Redirect URIs').fill('https://deploy.example.com/callback');
+  await form.getByRole('checkbox', { name: 'write' }).check();
+  await form.getByRole('button', { name: 'Register application' }).click();
+  const secret = page.getByTestId('app-secret');
+  await expect(secret).toBeVisible();
+  const first = (await secret.getByTestId('secret-value').textContent())!;
+  expect(first).toMatch(/^ocs_/);
+  await secret.getByRole('button', { name: 'Done' }).click();
+  const row = page.getByTestId('app-row').filter({ hasText: 'Deploy bot' });
+  await expect(row).toContainText('read, write');
+  expect(await page.content()).not.toContain(first);
+
+  page.once('dialog', (d) => void d.accept());
+  await row.getByRole('button', { name: 'Rotate secret' }).click();
+  await expect(secret).toBeVisible();
+  const second = (await secret.getByTestId('secret-value').textContent())!;
+  expect(second).toMatch(/^ocs_/);
+  expect(second).not.toBe(first);
+  await secret.getByRole('button', { name: 'Done' }).click();
+
+  await page.goto(settingsUrl('audit'));
+  await expect(page.getByTestId('audit-row').filter({ hasText: 'oauth_application.secret_rotated' })).toBeVisible();
+  await page.getByLabel('Filter by action').fill('member.role_changed');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await expect(page.getByTestId('audit-row')).toHaveCount(1);
+  await expect(page.getByTestId('audit-row')).toContainText('member → admin');
+  await shot(page, '37-settings-audit');
   await page.context().close();
 });

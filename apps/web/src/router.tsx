@@ -12,7 +12,6 @@
  */
 import { createRootRoute, createRoute, createRouter, lazyRouteComponent } from '@tanstack/react-router';
 import { SignIn } from './features/auth/SignIn.tsx';
-import { IssuePage } from './features/issue-page/IssuePage.tsx';
 import { MyIssuesScreen, TeamIssuesScreen } from './features/issues/list/screens.tsx';
 import { Onboarding } from './features/onboarding/Onboarding.tsx';
 import { AppShell, WorkspaceHome } from './features/shell/AppShell.tsx';
@@ -36,7 +35,12 @@ const workspaceIndexRoute = createRoute({ getParentRoute: () => workspaceRoute, 
 const myIssuesRoute = createRoute({ getParentRoute: () => workspaceRoute, path: 'my-issues', component: MyIssuesScreen, validateSearch: parseListSearch });
 const teamRoute = createRoute({ getParentRoute: () => workspaceRoute, path: 'team/$teamKey/$view', component: TeamIssuesScreen, validateSearch: parseListSearch });
 const viewRoute = createRoute({ getParentRoute: () => workspaceRoute, path: 'view/$viewId', component: ViewScreen, validateSearch: parseListSearch });
-const issueRoute = createRoute({ getParentRoute: () => workspaceRoute, path: 'issue/$identifier', component: IssuePage });
+const issueRoute = createRoute({
+  getParentRoute: () => workspaceRoute,
+  path: 'issue/$identifier',
+  // A chunk of its own (sidebar, activity, comments): the first screen of the app loads less.
+  component: lazyRouteComponent(() => import('./features/issue-page/IssuePage.tsx'), 'IssuePage'),
+});
 const settingsRoute = createRoute({
   getParentRoute: () => workspaceRoute,
   path: 'settings',

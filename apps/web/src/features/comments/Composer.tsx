@@ -13,6 +13,11 @@ const RichEditor = lazy(() => import('../issue-page/RichEditor.tsx'));
 
 const draftKey = (issueId: string, parentId: string | null) => `exponential.commentDraft.${issueId}${parentId ? `.${parentId}` : ''}`;
 
+/** Whether rich text has no visible text (null, empty paragraphs, bare tags). */
+export function isBlank(html: string | null | undefined): boolean {
+  return !html?.replace(/<[^>]*>/g, '').trim();
+}
+
 /** Reads a stored draft (null when none or storage is unavailable). */
 export function readDraft(key: string): string | null {
   try {
@@ -55,11 +60,11 @@ export function Composer({ issueId, parentId = null, placeholder = 'Leave a comm
   const [html, setHtml] = useState<string | null>(() => (editing ? initial : readDraft(key)));
   const [busy, setBusy] = useState(false);
   const handle = useRef<RichEditorHandle | null>(null);
-  const empty = !html || !html.replace(/<[^>]*>/g, '').trim();
+  const empty = isBlank(html);
 
   const submit = async () => {
     const body = handle.current?.html() ?? html;
-    if (!body || !body.replace(/<[^>]*>/g, '').trim() || busy) return;
+    if (!body || isBlank(body) || busy) return;
     setBusy(true);
     const ok = onSave ? await onSave(body) : await store.details.addComment(issueId, body, parentId);
     setBusy(false);

@@ -10,7 +10,6 @@
 import { observer } from 'mobx-react-lite';
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { ApiError, uuid } from '../../api/client.ts';
-import type { Priority } from '../../api/types.ts';
 import { useStore } from '../../store/context.tsx';
 import type { CreateIssueDefaults } from '../../store/ui.ts';
 import { Button } from '../../ui/Button.tsx';
@@ -18,27 +17,17 @@ import { Avatar, ChevronDown, PRIORITY_LABELS, PriorityIcon, StateIcon } from '.
 import { Kbd } from '../../ui/Kbd.tsx';
 import { Modal } from '../../ui/Modal.tsx';
 import type { RichEditorHandle } from '../issue-page/RichEditor.tsx';
-import { duePresets, formatDue, parseTypedDate } from '../pickers/dates.ts';
-import { ListDialog, type ListOption } from '../pickers/ListDialog.tsx';
+import { formatDue, } from '../pickers/dates.ts';
 import {
-  assigneeOptions,
-  estimateOptions,
-  issueOptions,
   LabelDot,
   labelName,
-  labelOptions,
-  NONE,
-  parseEstimate,
-  priorityOptions,
-  stateOptions,
 } from '../pickers/options.tsx';
 import { TeamBadge } from '../shell/Sidebar.tsx';
+import { CreatePicker, type Pill } from './CreatePicker.tsx';
 import { clearDraft, hasContent, type IssueDraft, loadDraft, saveDraft } from './drafts.ts';
 
 const loadEditor = () => import('../issue-page/RichEditor.tsx');
 const RichEditor = lazy(loadEditor);
-
-type Pill = 'team' | 'state' | 'priority' | 'assignee' | 'labels' | 'estimate' | 'dueDate' | 'parent';
 
 function PillButton({ onClick, children, label, testId, muted }: { onClick: () => void; children: React.ReactNode; label: string; testId?: string; muted?: boolean }) {
   return (
@@ -135,7 +124,8 @@ export const CreateIssueModal = observer(function CreateIssueModal({ defaults }:
   const submit = async (keepOpen = createMore) => {
     if (busy) return;
     const description = editor.current?.html() ?? form.description;
-    if (!form.title.trim()) {
+    const title = form.title.trim();
+    if (!title) {
       setError('Add a title');
       titleRef.current?.focus();
       return;
@@ -143,11 +133,18 @@ export const CreateIssueModal = observer(function CreateIssueModal({ defaults }:
     if (!team) return;
     setBusy(true);
     setError(null);
+    // Creating more: the fields clear at once, so the next issue can be typed during the request.
+    if (keepOpen) {
+      set({ title: '', description: null });
+      editor.current?.clear();
+      setRestored(false);
+      titleRef.current?.focus();
+    }
     try {
       const issue = await store.issueActions.create(
         {
           teamId: team.id,
-          title: form.title.trim(),
+          title,
           description,
           ...(form.stateId ? { stateId: form.stateId } : {}),
           priority: form.priority,
@@ -161,13 +158,8 @@ export const CreateIssueModal = observer(function CreateIssueModal({ defaults }:
       );
       idempotencyKey.current = uuid();
       store.ui.toast(`Created ${issue.identifier}`);
-      clearDraft(wsId);
-      if (keepOpen) {
-        set({ title: '', description: null });
-        editor.current?.clear();
-        setRestored(false);
-        titleRef.current?.focus();
-      } else {
+      if (!keepOpen) {
+        clearDraft(wsId);
         created.current = true;
         close();
         store.ui.focusIssue(issue.id);
@@ -176,6 +168,11 @@ export const CreateIssueModal = observer(function CreateIssueModal({ defaults }:
       // A 4xx means this submission is settled (refused); a network error may be retried with the same key.
       if (err instanceof ApiError && err.status >= 400 && err.status < 500 && err.status !== 409) idempotencyKey.current = uuid();
       setError(err instanceof Error ? err.message : String(err));
+      // Put the refused issue back unless the next one is already being typed.
+      if (keepOpen && !formRef.current.title && !editor.current?.html()) {
+        set({ title, description });
+        setEditorKey((k) => k + 1);
+      }
     } finally {
       setBusy(false);
     }
@@ -190,105 +187,7 @@ export const CreateIssueModal = observer(function CreateIssueModal({ defaults }:
     };
   }, [store]);
 
-  const picker = (() => {
-    if (!pill) return null;
-    const common = { onClose: () => setPill(null), context: 'New issue' };
-    switch (pill) {
-      case 'team':
-        return (
-          <ListDialog
-            {...common}
-            title="Team"
-            placeholder="Team…"
-            options={store.sortedTeams().map((t): ListOption => ({ id: t.id, label: t.name, icon: <TeamBadge team={t} />, keywords: [t.key] }))}
-            selected={[form.teamId]}
-            onSelect={(id) => {
-              if (id === form.teamId) return;
-              // States and team labels belong to the team: reset them for the new one.
-              const keep = form.labelIds.filter((l) => store.labels.get(l)?.teamId === null);
-              set({ teamId: id, stateId: store.defaultState(id)?.id ?? '', labelIds: keep });
-            }}
-          />
-        );
-      case 'state':
-        return <ListDialog {...common} title="Status" placeholder="Status…" options={stateOptions(store, form.teamId)} selected={[form.stateId]} onSelect={(stateId) => set({ stateId })} />;
-      case 'priority':
-        return <ListDialog {...common} title="Priority" placeholder="Priority…" options={priorityOptions()} selected={[form.priority]} onSelect={(p) => set({ priority: p as Priority })} />;
-      case 'assignee':
-        return (
-          <ListDialog
-            {...common}
-            title="Assignee"
-            placeholder="Assign to…"
-            options={assigneeOptions(store)}
-            selected={[form.assigneeId ?? NONE]}
-            onSelect={(id) => set({ assigneeId: id === NONE ? null : id })}
-          />
-        );
-      case 'labels':
-        return (
-          <ListDialog
-            {...common}
-            title="Labels"
-            placeholder="Add labels…"
-            multiple
-            testId="label-picker"
-            emptyText="No labels match. Create labels in Settings › Teams."
-            options={labelOptions(store, form.teamId)}
-            selected={form.labelIds}
-            onSelect={(id) => setForm((f) => ({ ...f, labelIds: f.labelIds.includes(id) ? f.labelIds.filter((l) => l !== id) : [...f.labelIds, id] }))}
-          />
-        );
-      case 'estimate':
-        return (
-          <ListDialog
-            {...common}
-            title="Estimate"
-            placeholder="Set estimate to…"
-            options={estimateOptions()}
-            selected={[form.estimate === null ? NONE : String(form.estimate)]}
-            extra={(q) => {
-              const n = parseEstimate(q);
-              return n === null || estimateOptions().some((o) => o.id === String(n)) ? [] : [{ id: String(n), label: `Set estimate to ${n}` }];
-            }}
-            onSelect={(id) => set({ estimate: id === NONE ? null : Number(id) })}
-          />
-        );
-      case 'dueDate': {
-        const today = new Date();
-        return (
-          <ListDialog
-            {...common}
-            title="Due date"
-            placeholder="Type a date (2026-12-24, 3d, 2w) or pick…"
-            testId="due-date-picker"
-            options={[
-              ...duePresets(today).map((p) => ({ id: p.date, label: p.label, detail: formatDue(p.date, today, true) })),
-              ...(form.dueDate ? [{ id: NONE, label: 'Remove due date' }] : []),
-            ]}
-            selected={form.dueDate ? [form.dueDate] : []}
-            extra={(q) => {
-              const d = parseTypedDate(q, today);
-              return d ? [{ id: d, label: `Due ${formatDue(d, today, true)}`, keywords: [q] }] : [];
-            }}
-            onSelect={(id) => set({ dueDate: id === NONE ? null : id })}
-          />
-        );
-      }
-      case 'parent':
-        return (
-          <ListDialog
-            {...common}
-            title="Parent issue"
-            placeholder="Search issues…"
-            testId="issue-search-picker"
-            options={[...(form.parentId ? [{ id: NONE, label: 'Remove parent' }] : []), ...issueOptions(store, '', new Set(), 200)]}
-            selected={form.parentId ? [form.parentId] : []}
-            onSelect={(id) => set({ parentId: id === NONE ? null : id })}
-          />
-        );
-    }
-  })();
+  const picker = pill ? <CreatePicker pill={pill} form={form} setForm={setForm} onClose={() => setPill(null)} /> : null;
 
   return (
     <Modal label="New issue" onClose={close} width="w-[760px]" testId="create-issue">

@@ -13,7 +13,7 @@ import { getIssue } from '../../api/endpoints.ts';
 import type { Issue } from '../../api/types.ts';
 import { useCommands } from '../../commands/useCommands.ts';
 import { go, paths } from '../../navigation.ts';
-import { store as appStore, useStore } from '../../store/context.tsx';
+import { useStore } from '../../store/context.tsx';
 import { Kbd } from '../../ui/Kbd.tsx';
 import { Menu } from '../../ui/Menu.tsx';
 import { Activity } from '../activity/Activity.tsx';
@@ -21,7 +21,7 @@ import { Reactions } from '../comments/Reactions.tsx';
 import { branchName, copyText } from '../pickers/copy.ts';
 import { NotFound } from '../shell/Root.tsx';
 import { TeamBadge } from '../shell/Sidebar.tsx';
-import { lastListHref, neighbors, rememberListOrder } from './neighbors.ts';
+import { lastListHref, neighbors } from './neighbors.ts';
 import { Properties } from './Properties.tsx';
 import { RichText } from './RichText.tsx';
 import { SubIssues } from './SubIssues.tsx';
@@ -40,8 +40,6 @@ function useMediaQuery(query: string): boolean {
   }, [query]);
   return matches;
 }
-
-rememberListOrder(appStore);
 
 /** `/$workspace/issue/$identifier`. */
 export const IssuePage = observer(function IssuePage() {

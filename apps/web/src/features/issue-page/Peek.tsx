@@ -10,14 +10,19 @@ import { useEffect } from 'react';
 import type { Command } from '../../commands/registry.ts';
 import { useCommands } from '../../commands/useCommands.ts';
 import { currentHref, paths } from '../../navigation.ts';
-import { useStore } from '../../store/context.tsx';
+import { store as appStore, useStore } from '../../store/context.tsx';
 import type { RootStore } from '../../store/root.ts';
 import { Avatar, PRIORITY_LABELS, PriorityIcon, StateIcon } from '../../ui/icons.tsx';
 import { Kbd } from '../../ui/Kbd.tsx';
 import { timeAgo } from '../activity/describe.ts';
 import { formatDue } from '../pickers/dates.ts';
 import { LabelDot, labelName } from '../pickers/options.tsx';
+import { rememberListOrder } from './neighbors.ts';
 import { RichText } from './RichText.tsx';
+
+// From the start (this module loads with the app shell, the issue page lazily): J/K on the issue
+// page move through the last list shown.
+rememberListOrder(appStore);
 
 /** Whether the peek panel is open. */
 export const peekState = observable({ open: false });

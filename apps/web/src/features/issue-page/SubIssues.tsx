@@ -19,7 +19,6 @@ export const SubIssues = observer(function SubIssues({ issue }: { issue: Issue }
   const store = useStore();
   const [adding, setAdding] = useState(false);
   const [title, setTitle] = useState('');
-  const [busy, setBusy] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   const ws = store.workspace?.urlSlug ?? '';
   const children = store.issues
@@ -35,19 +34,17 @@ export const SubIssues = observer(function SubIssues({ issue }: { issue: Issue }
     return cat === 'completed' || cat === 'canceled';
   }).length;
 
-  const add = async () => {
+  // The field clears at once so the next title can be typed while this one is saved; a refusal
+  // puts the title back (unless something new was typed) and says why.
+  const add = () => {
     const t = title.trim();
-    if (!t || busy) return;
-    setBusy(true);
-    try {
-      await store.issueActions.create({ teamId: issue.teamId, title: t, parentId: issue.id });
-      setTitle('');
-    } catch (err) {
+    if (!t) return;
+    setTitle('');
+    input.current?.focus();
+    store.issueActions.create({ teamId: issue.teamId, title: t, parentId: issue.id }).catch((err: unknown) => {
+      setTitle((cur) => cur || t);
       store.ui.toast(err instanceof Error ? err.message : String(err), 'error');
-    } finally {
-      setBusy(false);
-      input.current?.focus();
-    }
+    });
   };
 
   return (
@@ -102,7 +99,7 @@ export const SubIssues = observer(function SubIssues({ issue }: { issue: Issue }
           className="mt-2 flex items-center gap-2"
           onSubmit={(e) => {
             e.preventDefault();
-            void add();
+            add();
           }}
         >
           <input

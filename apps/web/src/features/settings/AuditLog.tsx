@@ -8,12 +8,14 @@ import { Button, inputClass } from '../../ui/Button.tsx';
 import * as api from './api.ts';
 import { AdminOnly, Empty, ErrorText, formatWhen, messageOf, PageTitle, useIsAdmin, useLoad } from './kit.tsx';
 
-/** Metadata as a short readable line (`from: member → to: admin`). */
+/** Metadata as a short readable line: a change as `member → admin`, then the other facts. */
 export function describeMetadata(m: Record<string, unknown>): string {
+  const fmt = (v: unknown) => (Array.isArray(v) ? v.join(', ') : v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v));
   const parts: string[] = [];
+  if ('from' in m && 'to' in m) parts.push(`${fmt(m.from ?? 'none')} → ${fmt(m.to ?? 'none')}`);
   for (const [k, v] of Object.entries(m)) {
-    if (v === null || v === undefined || v === '') continue;
-    parts.push(`${k}: ${Array.isArray(v) ? v.join(', ') : typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+    if (k === 'from' || k === 'to' || v === null || v === undefined || v === '') continue;
+    parts.push(`${k}: ${fmt(v)}`);
   }
   return parts.join(' · ');
 }

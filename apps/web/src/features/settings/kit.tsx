@@ -127,9 +127,10 @@ export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[] = []
       setLoading(false);
     }
   }, []);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the caller's deps decide when to reload
   useEffect(() => {
     void reload();
-  }, deps); // eslint-disable-line react-hooks/exhaustive-deps
+  }, deps);
   return { data, error, loading, reload, setData };
 }
 
