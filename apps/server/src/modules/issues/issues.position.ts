@@ -10,11 +10,44 @@
 import { and, asc, desc, eq, gt, lt, ne, type SQL, sql } from 'drizzle-orm';
 import { issue, team, type Executor } from '@exponential/db';
 import { invalid } from '../../lib/errors.ts';
-import { rankBetween } from '../../lib/rank.ts';
+import { rankBetween, ranksBetween } from '../../lib/rank.ts';
 import type { MutationContext } from '../../sync/mutation.ts';
 import { presentTeam } from '../teams/teams.presenter.ts';
 import type { TeamViewer } from '../teams/teams.repository.ts';
+import { emitIssuePostImages } from './issues.events.ts';
 import { getReadableIssue } from './issues.repository.ts';
+
+/**
+ * Longest rank kept as is. Dropping issues into the same gap again and again lengthens ranks by
+ * about one character every few moves; past this length the team's ranks are respaced.
+ */
+export const MAX_RANK_LENGTH = 24;
+
+/**
+ * Rewrites every rank of a team (except `skipId`'s) evenly, keeping their order, and emits the
+ * changed issues. Two steps because the unique index on (team, rank) is checked row by row: first
+ * every rank moves to a temporary unique value that sorts last, then to its final value.
+ */
+export async function respaceTeam(ctx: MutationContext, teamId: string, skipId: string | null): Promise<void> {
+  const rows = await ctx.tx
+    .select({ id: issue.id })
+    .from(issue)
+    .where(and(eq(issue.teamId, teamId), skipId ? ne(issue.id, skipId) : undefined))
+    .orderBy(asc(issue.sortOrder), asc(issue.id));
+  if (!rows.length) return;
+  const keys = ranksBetween(null, null, rows.length);
+  await ctx.tx
+    .update(issue)
+    .set({ sortOrder: sql`'~' || ${issue.id}::text` })
+    .where(and(eq(issue.teamId, teamId), skipId ? ne(issue.id, skipId) : undefined));
+  for (let i = 0; i < rows.length; i += 500) {
+    const chunk = rows.slice(i, i + 500).map((r, j) => sql`(${r.id}::uuid, ${keys[i + j]}::text)`);
+    await ctx.tx.execute(
+      sql`update ${issue} set sort_order = v.rank from (values ${sql.join(chunk, sql`, `)}) as v(id, rank) where ${issue.id} = v.id`,
+    );
+  }
+  await emitIssuePostImages(ctx, rows.map((r) => r.id));
+}
 
 /** Where to put an issue: directly after `afterId` (null = first) or directly before `beforeId` (null = last). */
 export interface PositionInput {
@@ -46,9 +79,25 @@ async function neighbour(ex: Executor, teamId: string, movingId: string | null, 
  * - only `beforeId`: directly before that issue (`null`: last).
  * @param movingId the issue being placed (excluded from the neighbours), null on create
  * @param prefix JSON pointer of the object holding the fields (`/body`)
+ * @param ctx the mutation, so that ranks grown past {@link MAX_RANK_LENGTH} can be respaced
  * @throws AppError 404 (anchor absent or unreadable), 422 (anchor in another team, the issue itself, or out of order)
  */
 export async function rankFor(
+  ex: Executor,
+  viewer: TeamViewer,
+  teamId: string,
+  movingId: string | null,
+  pos: PositionInput,
+  prefix: string,
+  ctx?: MutationContext,
+): Promise<string> {
+  const rank = await computeRank(ex, viewer, teamId, movingId, pos, prefix);
+  if (rank.length <= MAX_RANK_LENGTH || !ctx) return rank;
+  await respaceTeam(ctx, teamId, movingId);
+  return computeRank(ex, viewer, teamId, movingId, pos, prefix);
+}
+
+async function computeRank(
   ex: Executor,
   viewer: TeamViewer,
   teamId: string,

@@ -70,7 +70,7 @@ export async function createIssueIn(
   const parent = input.parentId ? await refs.parent(input.parentId, null, '/body/parentId') : null;
   const labelIds = input.labelIds ?? [];
   await refs.labels(labelIds, t.id, (i) => `/body/labelIds/${i}`);
-  const sortOrder = await rankFor(ctx.tx, viewer, t.id, null, input, '/body');
+  const sortOrder = await rankFor(ctx.tx, viewer, t.id, null, input, '/body', ctx);
   const number = await allocateNumber(ctx, t.id);
   const times = lifecycleTimestamps(null, state.category, { startedAt: null, completedAt: null, canceledAt: null }, ctx.now);
   const [row] = await ctx.tx
@@ -186,7 +186,7 @@ export async function updateIssueIn(
     next.parentId = patch.parentId === null ? null : (await refs.parent(patch.parentId, cur.id, `${prefix}/parentId`)).id;
   }
   const labels = await resolveLabels(ctx, refs, currentLabels, patch, next.teamId, teamMoved, prefix);
-  if (hasPosition(patch) || teamMoved) next.sortOrder = await rankFor(ctx.tx, viewer, next.teamId, cur.id, patch, prefix);
+  if (hasPosition(patch) || teamMoved) next.sortOrder = await rankFor(ctx.tx, viewer, next.teamId, cur.id, patch, prefix, ctx);
   if (patch.archived !== undefined) next.archivedAt = patch.archived ? (cur.archivedAt ?? ctx.now) : null;
 
   const finalLabels = labels ?? currentLabels;
