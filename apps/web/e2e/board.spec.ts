@@ -55,6 +55,8 @@ test('dragging a row inside a manually ordered list sets the team’s manual ord
   await page.goto(manual);
   const rows = page.getByTestId('issue-row');
   await expect(rows.filter({ hasText: /Order [ABC]/ })).toHaveText([/Order C/, /Order B/, /Order A/]);
+  // Drag and drop arrives in its own chunk, just after the list paints.
+  await expect(page.getByTestId('issue-list')).toHaveAttribute('data-dnd', 'ready');
 
   // Drop A above C: A, C, B.
   await drag(page, rows.filter({ hasText: 'Order A' }), rows.filter({ hasText: 'Order C' }), 'top');

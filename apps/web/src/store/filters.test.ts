@@ -1,8 +1,9 @@
-/** List queries: URL parsing of filters and display options, orderings, and the filter pass. */
-import { DEFAULT_VIEW_DISPLAY } from '@exponential/domain';
+/** List queries: URL parsing of filters and display options, orderings, the filter pass, and the compiled filter (checked against matchesFilter). */
+import { DEFAULT_VIEW_DISPLAY, FILTER_FIELDS, type FilterNode, matchesFilter, validateFilter } from '@exponential/domain';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Issue } from '../api/types.ts';
-import { applyQuery, comparatorOf, displayDiff, LIST_DEFAULT_DISPLAY, parseListSearch, resolveDisplay } from './filters.ts';
+import { applyQuery, comparatorOf, compileFilter, displayDiff, LIST_DEFAULT_DISPLAY, parseListSearch, resolveDisplay } from './filters.ts';
 import { mkIssue } from './filtersFixtures.ts';
 
 const categories: Record<string, 'unstarted' | 'started' | 'completed' | 'canceled' | 'backlog'> = { todo: 'unstarted', doing: 'started', done: 'completed', nope: 'canceled', later: 'backlog' };
@@ -73,5 +74,60 @@ describe('applyQuery', () => {
     expect(ids(applyQuery(issues, mineAndUrgent, d, {}, ctx))).toEqual(['1']);
     expect(ids(applyQuery(issues, { field: 'stateCategory', op: 'isNoneOf', value: ['completed', 'backlog'] }, d, {}, ctx))).toEqual(['1', '2']);
     expect(ids(applyQuery(issues, { and: [] }, d, {}, ctx))).toEqual(['1', '2', '3', '4']);
+  });
+});
+
+describe('compileFilter', () => {
+  // Small value domains so conditions often match; every operator, nested AND / OR groups.
+  const ids = fc.constantFrom('a', 'b', 'c', 'me', 'u1');
+  const fieldValue: Record<string, fc.Arbitrary<string>> = {
+    state: fc.constantFrom('todo', 'doing', 'done'),
+    stateCategory: fc.constantFrom('unstarted', 'started', 'completed', 'nope'),
+    assignee: ids,
+    creator: ids,
+    priority: fc.constantFrom('urgent', 'high', 'none'),
+    label: fc.constantFrom('bug', 'ux', 'x'),
+    dueDate: fc.constantFrom('2026-01-01', '2026-02-01', '2026-03-01'),
+    team: fc.constantFrom('t1', 't2'),
+    parent: ids,
+    title: fc.constantFrom('Log', 'in', 'x'),
+  };
+  const condition = fc.constantFrom(...(FILTER_FIELDS as readonly string[])).chain((field) =>
+    fc.oneof(
+      fc.record({ field: fc.constant(field), op: fc.constantFrom('is', 'isNot', 'before', 'after', 'contains'), value: fieldValue[field]! }),
+      fc.record({ field: fc.constant(field), op: fc.constantFrom('isAnyOf', 'isNoneOf'), value: fc.array(fieldValue[field]!, { minLength: 1, maxLength: 3 }) }),
+      fc.record({ field: fc.constant(field), op: fc.constantFrom('isEmpty', 'isNotEmpty') }),
+    ),
+  );
+  const { tree } = fc.letrec<{ tree: unknown }>((tie) => ({
+    tree: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      condition,
+      fc.record({ and: fc.array(tie('tree'), { maxLength: 3 }) }),
+      fc.record({ or: fc.array(tie('tree'), { maxLength: 3 }) }),
+    ),
+  }));
+  const issue = fc.record({
+    stateId: fc.constantFrom('todo', 'doing', 'done', 'unknown'),
+    teamId: fc.constantFrom('t1', 't2'),
+    assigneeId: fc.option(ids, { nil: null }),
+    creatorId: fc.option(ids, { nil: null }),
+    priority: fc.constantFrom('urgent', 'high', 'none'),
+    labelIds: fc.uniqueArray(fc.constantFrom('bug', 'ux', 'x'), { maxLength: 3 }),
+    dueDate: fc.option(fc.constantFrom('2026-01-01', '2026-02-01', '2026-03-01'), { nil: null }),
+    parentId: fc.option(ids, { nil: null }),
+    title: fc.constantFrom('Login page', 'Sign in', 'x', ''),
+  });
+
+  it('agrees with matchesFilter on every valid filter tree', () => {
+    fc.assert(
+      fc.property(tree, fc.array(issue, { minLength: 1, maxLength: 8 }), (f, issues) => {
+        fc.pre(validateFilter(f).length === 0);
+        const node = f as FilterNode;
+        const test = compileFilter(node, ctx);
+        for (const i of issues) expect(test(i)).toBe(matchesFilter(i, node, ctx));
+      }),
+      { numRuns: 500 },
+    );
   });
 });

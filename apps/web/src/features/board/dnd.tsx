@@ -18,16 +18,17 @@ import {
   type DragEndEvent,
   DragOverlay,
   type DragStartEvent,
-  MeasuringStrategy,
   PointerSensor,
   pointerWithin,
+  type DragMoveEvent,
+  useDndMonitor,
   useDraggable,
   useDroppable,
   useSensor,
   useSensors,
 } from '@dnd-kit/core';
 import { generateKeyBetween } from 'fractional-indexing';
-import { type ReactNode, useState } from 'react';
+import { type ReactNode, useMemo, useState } from 'react';
 import type { Issue } from '../../api/types.ts';
 import type { Ordering } from '../../store/filters.ts';
 import type { RootStore } from '../../store/root.ts';
@@ -54,11 +55,22 @@ export interface IssueDndProps {
   ctx: GroupContext;
   /** Draws the issue under the pointer while dragging. */
   overlay: (issue: Issue) => ReactNode;
+  /**
+   * Where a drop lands when the target is not an issue element (the list: one drop target for
+   * the whole scroller, the row found from the pointer). Null: nowhere.
+   */
+  resolve?: (pointerY: number) => (DropData & { below: boolean }) | null;
   children: ReactNode;
 }
 
+/** The vertical centre of the dragged element, in viewport pixels. */
+function dragCenterY(e: DragEndEvent | DragMoveEvent): number | null {
+  const r = e.active.rect.current.translated;
+  return r ? r.top + r.height / 2 : null;
+}
+
 /** The drag-and-drop context of a list or board. */
-export function IssueDnd({ store, containers, orderBy, ctx, overlay, children }: IssueDndProps) {
+export function IssueDnd({ store, containers, orderBy, ctx, overlay, resolve, children }: IssueDndProps) {
   // Pointer only: Enter and Space stay the list's keys (open, select); keyboard moves go through S, P, A.
   const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 5 } }));
   const [dragging, setDragging] = useState<Issue | null>(null);
@@ -69,13 +81,20 @@ export function IssueDnd({ store, containers, orderBy, ctx, overlay, children }:
   const onEnd = (e: DragEndEvent) => {
     setDragging(null);
     const d = e.active.data.current as DragData | undefined;
-    const o = e.over?.data.current as DropData | undefined;
+    let o = e.over?.data.current as DropData | undefined;
+    const y = dragCenterY(e);
+    let below = y !== null && !!e.over && y > e.over.rect.top + e.over.rect.height / 2;
+    if (o && !o.issueId && resolve && y !== null) {
+      const hit = resolve(y);
+      if (hit) {
+        o = hit;
+        below = hit.below;
+      }
+    }
     if (!d || !o) return;
     const issue = store.issues.get(d.issueId);
     const to = containers.get(o.containerId);
     if (!issue || !to) return;
-    const r = e.active.rect.current.translated;
-    const below = !!r && r.top + r.height / 2 > e.over!.rect.top + e.over!.rect.height / 2;
     const plan = planDrop(issue, containers.get(d.containerId), to, o.issueId, below, orderBy, ctx);
     if (plan.kind === 'refused') store.ui.toast(plan.message, 'error');
     if (plan.kind !== 'move') return;
@@ -91,7 +110,6 @@ export function IssueDnd({ store, containers, orderBy, ctx, overlay, children }:
     <DndContext
       sensors={sensors}
       collisionDetection={collision}
-      measuring={{ droppable: { strategy: MeasuringStrategy.Always } }}
       onDragStart={onStart}
       onDragEnd={onEnd}
       onDragCancel={() => setDragging(null)}
@@ -114,6 +132,24 @@ export function useIssueDrag(issueId: string, containerId: string, disabled = fa
     drop.setNodeRef(el);
   };
   return { setRef, listeners: drag.listeners, attributes: drag.attributes, isDragging: drag.isDragging, isOver: drop.isOver };
+}
+
+/**
+ * Makes an element draggable only (list rows: the list finds the drop point from the pointer, so
+ * rows need not each register a drop target, which would re-render every row on every change).
+ */
+export function useIssueDragOnly(issueId: string, containerId: string, disabled = false) {
+  const drag = useDraggable({ id: `drag:${containerId}:${issueId}`, data: { issueId, containerId } satisfies DragData, disabled });
+  // One object per state, so the memoized row does not re-render for a copy.
+  return useMemo(
+    () => ({ setRef: drag.setNodeRef, listeners: drag.listeners, attributes: drag.attributes, isDragging: drag.isDragging, isOver: false }),
+    [drag.setNodeRef, drag.listeners, drag.attributes, drag.isDragging],
+  );
+}
+
+/** Calls `fn` with the dragged element's centre (viewport y) while dragging, and null when it ends. */
+export function useDragPointer(fn: (y: number | null) => void): void {
+  useDndMonitor({ onDragMove: (e) => fn(dragCenterY(e)), onDragEnd: () => fn(null), onDragCancel: () => fn(null) });
 }
 
 /** Makes an element the drop target of a whole container (drop at its end). */

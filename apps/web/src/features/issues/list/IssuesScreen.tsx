@@ -51,8 +51,17 @@ export const IssuesScreen = observer(function IssuesScreen({ heading, scope, bas
   const store = useStore();
   const search = useSearch({ strict: false }) as ListSearch;
   const navigate = useNavigate();
-  const display = useMemo(() => resolveDisplay(search.display, baseDisplay), [search.display, baseDisplay]);
-  const filter = search.filter ?? baseFilter;
+  // A change applies at once from local state (a synchronous render in the click), while the
+  // router writes the URL; when the URL catches up (or moves: back, forward) the URL rules again.
+  const [pending, setPending] = useState<ListSearch | null>(null);
+  const urlKey = JSON.stringify([search.filter ?? null, search.display ?? null]);
+  useEffect(() => setPending(null), [urlKey]);
+  const current = pending ?? search;
+  // Equal queries keep one identity, so the memoized list is not recomputed for a copy.
+  const filterKey = JSON.stringify(current.filter ?? baseFilter ?? null);
+  const displayKey = JSON.stringify(current.display ?? null);
+  const filter = useMemo(() => current.filter ?? baseFilter, [filterKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  const display = useMemo(() => resolveDisplay(current.display, baseDisplay), [displayKey, baseDisplay]); // eslint-disable-line react-hooks/exhaustive-deps
   const model = useListModel(store, scope, filter, display);
   const [filterOpen, setFilterOpen] = useState(false);
   const [displayOpen, setDisplayOpen] = useState(false);
@@ -61,8 +70,11 @@ export const IssuesScreen = observer(function IssuesScreen({ heading, scope, bas
   // A new screen starts with nothing selected.
   useEffect(() => () => selection.clear(), [scope.key, selection]);
 
-  const setSearch = (next: Partial<ListSearch>) =>
-    void navigate({ to: '.', search: (prev: Record<string, unknown>) => ({ ...prev, ...next }), replace: true } as never);
+  const setSearch = (next: Partial<ListSearch>) => {
+    setPending({ filter: current.filter, display: current.display, ...next });
+    // The URL follows in the next task, so the list repaints first.
+    setTimeout(() => void navigate({ to: '.', search: (prev: Record<string, unknown>) => ({ ...prev, ...next }), replace: true } as never), 0);
+  };
   const setFilter = (f: FilterNode | undefined) => setSearch({ filter: f === undefined && baseFilter && !isEmptyFilter(baseFilter) ? { and: [] } : f });
   const setDisplay = (d: ViewDisplay) => setSearch({ display: displayDiff(d, baseDisplay) });
 
@@ -93,7 +105,6 @@ export const IssuesScreen = observer(function IssuesScreen({ heading, scope, bas
   const properties = useMemo(() => new Set(display.properties), [display.properties]);
   const filtered = !isEmptyFilter(filter);
   const modified = JSON.stringify(filter ?? null) !== JSON.stringify(baseFilter ?? null) || !!displayDiff(display, baseDisplay);
-  const shownIds = model.issues.map((i) => i.id);
   const hasGroups = model.issues.length > 0;
 
   return (
@@ -125,7 +136,7 @@ export const IssuesScreen = observer(function IssuesScreen({ heading, scope, bas
       ) : (
         <EmptyState loading={!store.sync.ready && model.total === 0} filtered={filtered && model.total > 0} onCreate={create} onClear={() => setFilter(undefined)} text={emptyText} />
       )}
-      <SelectionBar shownIds={shownIds} />
+      <SelectionBar shown={model.issues} />
     </div>
   );
 });

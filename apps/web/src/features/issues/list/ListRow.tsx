@@ -14,8 +14,6 @@ import { DueDate, LabelChips, shortDate } from './parts.tsx';
 /** Props of {@link ListRow}. */
 export interface ListRowProps {
   issue: Issue;
-  /** The list section (leaf group) the row is in. */
-  containerId: string;
   focused: boolean;
   selected: boolean;
   properties: ReadonlySet<DisplayProperty>;

@@ -10,7 +10,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { reaction } from 'mobx';
 import { observer } from 'mobx-react-lite';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Issue } from '../../../api/types.ts';
 import { useCommands } from '../../../commands/useCommands.ts';
 import { go, paths } from '../../../navigation.ts';
@@ -23,14 +23,13 @@ import { containersOf } from '../../board/drop.ts';
 import type { GroupContext, IssueGroup } from './groups.ts';
 import { ListRow, type ListRowProps } from './ListRow.tsx';
 import { GroupIconView } from './parts.tsx';
-
-type Row =
-  | { kind: 'group'; group: IssueGroup; level: 0 | 1; key: string; containerId: string | null; count: number; collapsed: boolean }
-  | { kind: 'issue'; issue: Issue; containerId: string };
+import { buildRows, containerAt, dropAt, type GroupRow, isGroupRow, type ListRows, rowKey } from './rows.ts';
 
 const HEADER_HEIGHT = 36;
 const SUBHEADER_HEIGHT = 32;
 const ROW_HEIGHT = 40;
+/** Id of the list's one drop target. */
+const LIST_TARGET = '__list__';
 
 /** Props of {@link ListView}. */
 export interface ListViewProps {
@@ -42,26 +41,6 @@ export interface ListViewProps {
   onCreateInGroup?: (group: IssueGroup) => void;
 }
 
-/** Flattens groups into rows, skipping the issues of collapsed groups. */
-function rowsOf(groups: readonly IssueGroup[], collapsed: ReadonlySet<string>): Row[] {
-  const rows: Row[] = [];
-  for (const g of groups) {
-    const closed = collapsed.has(g.id);
-    const count = g.issues.length;
-    rows.push({ kind: 'group', group: g, level: 0, key: g.id, containerId: g.subgroups ? null : g.id, count, collapsed: closed });
-    if (closed) continue;
-    if (g.subgroups) {
-      for (const s of g.subgroups) {
-        const key = `${g.id}/${s.id}`;
-        const sub = collapsed.has(key);
-        rows.push({ kind: 'group', group: s, level: 1, key, containerId: key, count: s.issues.length, collapsed: sub });
-        if (!sub) for (const issue of s.issues) rows.push({ kind: 'issue', issue, containerId: key });
-      }
-    } else for (const issue of g.issues) rows.push({ kind: 'issue', issue, containerId: g.id });
-  }
-  return rows;
-}
-
 /** The virtualized, grouped list. */
 export const ListView = observer(function ListView({ groups, ctx, orderBy, properties, onCreateInGroup }: ListViewProps) {
   const store = useStore();
@@ -70,32 +49,26 @@ export const ListView = observer(function ListView({ groups, ctx, orderBy, prope
   const { selection } = actions;
   const scroller = useRef<HTMLDivElement>(null);
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
-  const rows = useMemo(() => rowsOf(groups, collapsed), [groups, collapsed]);
-  const rowsRef = useRef(rows);
-  rowsRef.current = rows;
+  const lr = useMemo(() => buildRows(groups, collapsed), [groups, collapsed]);
+  const { rows, ids } = lr;
+  const lrRef = useRef(lr);
+  lrRef.current = lr;
   const containers = useMemo(() => containersOf(groups), [groups]);
 
+  // Stable per rows: the virtualizer recomputes its measurements only when these change.
+  const estimateSize = useCallback((i: number) => {
+    const r = lrRef.current.rows[i];
+    return isGroupRow(r) ? (r.level === 0 ? HEADER_HEIGHT : SUBHEADER_HEIGHT) : ROW_HEIGHT;
+  }, [lr]); // eslint-disable-line react-hooks/exhaustive-deps
+  const getItemKey = useCallback((i: number) => rowKey(lrRef.current, i), [lr]); // eslint-disable-line react-hooks/exhaustive-deps
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller.current,
-    estimateSize: (i) => {
-      const r = rows[i];
-      return r?.kind === 'group' ? (r.level === 0 ? HEADER_HEIGHT : SUBHEADER_HEIGHT) : ROW_HEIGHT;
-    },
+    estimateSize,
     overscan: 10,
-    getItemKey: (i) => {
-      const r = rows[i]!;
-      return r.kind === 'group' ? `g:${r.key}` : `${r.containerId}:${r.issue.id}`;
-    },
+    getItemKey,
   });
 
-  // Display order of distinct issues (an issue shows once per label group).
-  const ids = useMemo(() => {
-    const seen = new Set<string>();
-    const out: string[] = [];
-    for (const r of rows) if (r.kind === 'issue' && !seen.has(r.issue.id)) seen.add(r.issue.id) && out.push(r.issue.id);
-    return out;
-  }, [rows]);
   const idsRef = useRef(ids);
   idsRef.current = ids;
   useEffect(() => {
@@ -112,25 +85,32 @@ export const ListView = observer(function ListView({ groups, ctx, orderBy, prope
       reaction(
         () => ui.focusedIssueId,
         (id) => {
-          const at = rowsRef.current.findIndex((r) => r.kind === 'issue' && r.issue.id === id);
+          const at = lrRef.current.rows.findIndex((r) => !isGroupRow(r) && r.id === id);
           if (at >= 0) virtualizer.scrollToIndex(at, { align: 'auto' });
         },
       ),
     [ui, virtualizer],
   );
 
-  const open = (issue: Issue) => {
-    if (issue.number === 0 || !store.workspace) return; // still being created
-    ui.focusIssue(issue.id);
-    go(paths.issue(store.workspace.urlSlug, issue.identifier));
-  };
-  const select = (issue: Issue, mode: 'range' | 'toggle') => {
-    if (mode === 'toggle') selection.toggle(issue.id);
-    else {
-      if (!selection.anchor && ui.focusedIssueId && ui.focusedIssueId !== issue.id) selection.toggle(ui.focusedIssueId);
-      selection.selectRange(issue.id, idsRef.current);
-    }
-  };
+  // Stable callbacks: rows are memoized, so scrolling renders only the rows that appear.
+  const open = useCallback(
+    (issue: Issue) => {
+      if (issue.number === 0 || !store.workspace) return; // still being created
+      ui.focusIssue(issue.id);
+      go(paths.issue(store.workspace.urlSlug, issue.identifier));
+    },
+    [store, ui],
+  );
+  const select = useCallback(
+    (issue: Issue, mode: 'range' | 'toggle') => {
+      if (mode === 'toggle') selection.toggle(issue.id);
+      else {
+        if (!selection.anchor && ui.focusedIssueId && ui.focusedIssueId !== issue.id) selection.toggle(ui.focusedIssueId);
+        selection.selectRange(issue.id, idsRef.current);
+      }
+    },
+    [selection, ui],
+  );
 
   useCommands(() => {
     const hasRows = () => ui.visibleIssueIds.length > 0;
@@ -182,31 +162,47 @@ export const ListView = observer(function ListView({ groups, ctx, orderBy, prope
   const dragOff = !reorderable(orderBy) && groups.length < 2 && !groups.some((g) => g.subgroups);
 
   const dnd = useDnd();
+  /** The row under a viewport y, as a drop point (null outside the list). */
+  const locate = (y: number): { index: number; below: boolean; line: number } | null => {
+    const el = scroller.current;
+    if (!el) return null;
+    const box = el.getBoundingClientRect();
+    if (y < box.top || y > box.bottom) return null;
+    const offset = y - box.top + el.scrollTop;
+    const item = virtualizer.getVirtualItemForOffset(offset);
+    if (!item) return { index: rows.length, below: true, line: virtualizer.getTotalSize() };
+    const below = offset > item.start + item.size / 2;
+    const header = isGroupRow(rows[item.index]);
+    return { index: item.index, below, line: header || below ? item.end : item.start };
+  };
   const list = (
-    <div ref={scroller} className="min-h-0 flex-1 overflow-y-auto" role="list" aria-label="Issues" data-testid="issue-list" aria-multiselectable="true">
+    <div ref={scroller} className="min-h-0 flex-1 overflow-y-auto" role="list" aria-label="Issues" data-testid="issue-list" aria-multiselectable="true" data-dnd={dnd ? 'ready' : undefined}>
       <div className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
         {virtualizer.getVirtualItems().map((v) => {
           const row = rows[v.index]!;
-          const rowProps: ListRowProps | null =
-            row.kind === 'issue'
-              ? { issue: row.issue, containerId: row.containerId, focused: ui.focusedIssueId === row.issue.id, selected: selection.has(row.issue.id), properties, onOpen: open, onSelect: select }
-              : null;
+          let body: React.ReactNode;
+          if (isGroupRow(row)) {
+            body = <GroupHeader row={row} onToggle={() => toggleGroup(row.key)} onCreate={row.level === 0 && !row.group.subgroups ? onCreateInGroup : undefined} />;
+          } else {
+            const props: ListRowProps = {
+              issue: row,
+              focused: ui.focusedIssueId === row.id,
+              selected: selection.has(row.id),
+              properties,
+              onOpen: open,
+              onSelect: select,
+            };
+            body = dnd ? <DraggableRow dnd={dnd} lr={lr} index={v.index} disabled={dragOff} {...props} /> : <ListRow {...props} />;
+          }
           return (
-            <div key={v.key} className="absolute top-0 left-0 w-full" style={{ transform: `translateY(${v.start}px)`, height: v.size }}>
-              {row.kind === 'group' ? (
-                dnd && row.containerId ? (
-                  <DropHeader dnd={dnd} containerId={row.containerId} row={row} onToggle={() => toggleGroup(row.key)} onCreate={row.level === 0 && !row.group.subgroups ? onCreateInGroup : undefined} />
-                ) : (
-                  <GroupHeader row={row} onToggle={() => toggleGroup(row.key)} onCreate={row.level === 0 && !row.group.subgroups ? onCreateInGroup : undefined} />
-                )
-              ) : dnd ? (
-                <DraggableRow dnd={dnd} disabled={dragOff} {...rowProps!} />
-              ) : (
-                <ListRow {...rowProps!} />
-              )}
+            // Keyed by position: after a filter change the mounted rows are reused with new
+            // issues instead of being torn down and rebuilt (rows hold no state of their own).
+            <div key={v.index} className="absolute top-0 left-0 w-full" style={{ transform: `translateY(${v.start}px)`, height: v.size }}>
+              {body}
             </div>
           );
         })}
+        {dnd && <DropLine dnd={dnd} locate={locate} />}
       </div>
     </div>
   );
@@ -217,6 +213,10 @@ export const ListView = observer(function ListView({ groups, ctx, orderBy, prope
       containers={containers}
       orderBy={orderBy}
       ctx={ctx}
+      resolve={(y) => {
+        const at = locate(y);
+        return at ? dropAt(lrRef.current, at.index, at.below) : null;
+      }}
       overlay={(issue) => (
         <div className="flex h-10 w-[480px] items-center gap-3 rounded-md border border-line bg-elevated px-4 shadow-overlay">
           <span className="text-muted tabular-nums">{issue.identifier}</span>
@@ -224,34 +224,45 @@ export const ListView = observer(function ListView({ groups, ctx, orderBy, prope
         </div>
       )}
     >
-      {list}
+      <ListDropTarget dnd={dnd}>{list}</ListDropTarget>
     </dnd.IssueDnd>
   );
 });
 
-/** A row with its drag handle (once drag and drop has loaded). */
-function DraggableRow({ dnd, disabled, ...props }: ListRowProps & { dnd: DndModule; disabled: boolean }) {
-  const drag = dnd.useIssueDrag(props.issue.id, props.containerId, disabled || props.issue.number === 0);
+/** The whole list as one drop target (the drop point comes from the pointer, see `locate`). */
+function ListDropTarget({ dnd, children }: { dnd: DndModule; children: React.ReactNode }) {
+  const drop = dnd.useContainerDrop(LIST_TARGET);
+  return (
+    <div ref={drop.setNodeRef} className="flex min-h-0 flex-1 flex-col">
+      {children}
+    </div>
+  );
+}
+
+/** The insertion line under the pointer while dragging. */
+function DropLine({ dnd, locate }: { dnd: DndModule; locate: (y: number) => { line: number } | null }) {
+  const [line, setLine] = useState<number | null>(null);
+  dnd.useDragPointer((y) => setLine(y === null ? null : (locate(y)?.line ?? null)));
+  if (line === null) return null;
+  return <div aria-hidden className="pointer-events-none absolute inset-x-0 z-10 h-0.5 bg-accent" style={{ transform: `translateY(${line - 1}px)` }} />;
+}
+
+/** A row with its drag handle (once drag and drop has loaded); memoized like the row itself. */
+const DraggableRow = memo(function DraggableRow({ dnd, lr, index, disabled, ...props }: ListRowProps & { dnd: DndModule; lr: ListRows; index: number; disabled: boolean }) {
+  const drag = dnd.useIssueDragOnly(props.issue.id, containerAt(lr, index) ?? '', disabled || props.issue.number === 0);
   return <ListRow {...props} drag={drag} />;
-}
+});
 
-type HeaderProps = { row: Extract<Row, { kind: 'group' }>; onToggle: () => void; onCreate?: (g: IssueGroup) => void; dropRef?: (el: HTMLElement | null) => void; isOver?: boolean };
+type HeaderProps = { row: GroupRow; onToggle: () => void; onCreate?: (g: IssueGroup) => void };
 
-/** A group header that is also the drop target of its section (drop at its end). */
-function DropHeader({ dnd, containerId, ...props }: HeaderProps & { dnd: DndModule; containerId: string }) {
-  const drop = dnd.useContainerDrop(containerId);
-  return <GroupHeader {...props} dropRef={drop.setNodeRef} isOver={drop.isOver} />;
-}
-
-function GroupHeader({ row, onToggle, onCreate, dropRef, isOver }: HeaderProps) {
+function GroupHeader({ row, onToggle, onCreate }: HeaderProps) {
   const top = row.level === 0;
   return (
     <div
-      ref={dropRef}
       role="heading"
       aria-level={top ? 2 : 3}
       data-testid={top ? 'group-header' : 'subgroup-header'}
-      className={`group flex items-center gap-2 border-b border-line pr-4 ${top ? 'h-9 bg-subtle pl-3' : 'h-8 bg-bg pl-8'} ${isOver ? 'ring-1 ring-accent ring-inset' : ''}`}
+      className={`group flex items-center gap-2 border-b border-line pr-4 ${top ? 'h-9 bg-subtle pl-3' : 'h-8 bg-bg pl-8'}`}
     >
       <button type="button" tabIndex={-1} aria-label={row.collapsed ? `Expand ${row.group.title}` : `Collapse ${row.group.title}`} aria-expanded={!row.collapsed} onClick={onToggle} className="rounded p-0.5 text-faint hover:bg-hover hover:text-fg">
         <ChevronDown className={`transition-transform ${row.collapsed ? '-rotate-90' : ''}`} />

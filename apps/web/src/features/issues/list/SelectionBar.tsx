@@ -48,7 +48,7 @@ function options(store: RootStore, kind: BulkKind, issues: Issue[]): PickerOptio
 const TITLES: Record<BulkKind, string> = { state: 'Change status', priority: 'Set priority', assignee: 'Assign to', labels: 'Add or remove label' };
 
 /** The bar and its pickers (renders nothing without a selection). */
-export const SelectionBar = observer(function SelectionBar({ shownIds }: { shownIds: readonly string[] }) {
+export const SelectionBar = observer(function SelectionBar({ shown }: { shown: readonly Issue[] }) {
   const store = useStore();
   const actions = listActions(store);
   const { selection } = actions;
@@ -61,7 +61,8 @@ export const SelectionBar = observer(function SelectionBar({ shownIds }: { shown
       { id: 'bulk.labels', title: 'Label selected issues', group: 'Selection', keys: ['l'], isEnabled: any, run: () => actions.openBulk('labels') },
     ];
   }, [store]);
-  const ids = selection.ordered(shownIds);
+  if (!selection.size && !actions.bulkPicker) return null;
+  const ids = selection.ordered(shown.map((i) => i.id));
   const issues = ids.map((id) => store.issues.get(id)).filter((i): i is Issue => !!i);
   const kind = actions.bulkPicker;
   const apply = (k: BulkKind, id: string) => {
