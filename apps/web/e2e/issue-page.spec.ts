@@ -232,5 +232,14 @@ test('sub-issues, relations and the rich description (checklist, mention)', asyn
     .poll(async () => (await apiGet<ApiIssue>(page.request, setup, `issues/${key}-3`)).description ?? '')
     .toMatch(/<h2>Plan<\/h2><ul data-type="taskList"><li data-checked="false"[^>]*>.*ship it.*<span data-type="mention" data-id="[0-9a-f-]+" data-label="[^"]+">@/);
   await shot(page, '24-issue-subissues-relations');
+
+  // Archive and restore from the actions menu.
+  await page.getByRole('button', { name: 'Issue actions' }).click();
+  await page.getByRole('menuitem', { name: 'Archive issue' }).click();
+  await expect(page.getByTestId('archived-banner')).toBeVisible();
+  expect((await apiGet<{ archivedAt: string | null }>(page.request, setup, `issues/${key}-3`)).archivedAt).not.toBeNull();
+  await page.getByRole('button', { name: 'Issue actions' }).click();
+  await page.getByRole('menuitem', { name: 'Restore from archive' }).click();
+  await expect(page.getByTestId('archived-banner')).toBeHidden();
   await page.context().close();
 });

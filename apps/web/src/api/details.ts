@@ -133,3 +133,10 @@ export const listSubIssues = (parentId: string) => listAll<Issue>('/api/v1/issue
 
 /** `GET /labels`: every label the user can apply (workspace labels and readable teams'). */
 export const listLabels = () => listAll<Label>('/api/v1/labels', { limit: 100 });
+
+/** `POST /issues/:id/archive` or `/unarchive`: the issue after the change. */
+export const setIssueArchived = (issueId: string, archived: boolean) =>
+  request<Issue>('POST', `/api/v1/issues/${enc(issueId)}/${archived ? 'archive' : 'unarchive'}`);
+
+/** `DELETE /issues/:id` (its sub-issues lose their parent). */
+export const deleteIssue = (issueId: string) => request<void>('DELETE', `/api/v1/issues/${enc(issueId)}`);

@@ -12,6 +12,9 @@ import { describePatch, inversePatch } from './undo.ts';
 
 /** Creates and edits issues through the API with optimistic updates. */
 export class IssueActions {
+  /** The last update request per issue id, which the next one waits for. */
+  private readonly pending = new Map<string, Promise<Issue>>();
+
   constructor(private readonly root: RootStore) {}
 
   /**
@@ -75,12 +78,22 @@ export class IssueActions {
     const inverse = record ? inversePatch(before, patch) : null;
     const optimistic: Issue = { ...before, ...patch, updatedAt: new Date().toISOString() };
     runInAction(() => root.issues.upsert(optimistic));
+    // Requests for one issue go one after another, in the order of the edits: two quick edits
+    // (I then I) must reach the server in that order, whatever the network does.
+    const previous = this.pending.get(id) ?? Promise.resolve();
+    const request = previous.catch(() => undefined).then(() => api.updateIssue(id, patch));
+    this.pending.set(id, request);
     try {
-      const after = await api.updateIssue(id, patch);
-      runInAction(() => root.issues.upsert(after));
+      const after = await request;
+      // A newer edit is on its way: its answer (or its optimistic row) is the one to show.
+      if (this.pending.get(id) === request) {
+        this.pending.delete(id);
+        runInAction(() => root.issues.upsert(after));
+      }
       if (inverse) root.undo.push({ issueId: id, inverse, label: `${describePatch(inverse)} change on ${after.identifier}` });
       return after;
     } catch (err) {
+      if (this.pending.get(id) === request) this.pending.delete(id);
       runInAction(() => {
         // Only roll back if nothing newer (another edit, a sync op) replaced our optimistic row.
         if (root.issues.get(id) === optimistic) root.issues.upsert(before);

@@ -9,6 +9,7 @@ import { Link, useParams } from '@tanstack/react-router';
 import { observer } from 'mobx-react-lite';
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { ApiError } from '../../api/client.ts';
+import { deleteIssue, setIssueArchived } from '../../api/details.ts';
 import { getIssue } from '../../api/endpoints.ts';
 import type { Issue } from '../../api/types.ts';
 import { useCommands } from '../../commands/useCommands.ts';
@@ -48,9 +49,12 @@ export const IssuePage = observer(function IssuePage() {
   const issue = store.issue(identifier);
   const [missing, setMissing] = useState<string | null>(null);
 
+  // Loaded from the server when the store lacks it: opened by link, or archived (sync leaves
+  // archived issues out of the local copy, so archiving the open issue drops it from the store).
+  const absent = !issue;
   useEffect(() => {
     setMissing(null);
-    if (store.issue(identifier)) return;
+    if (!absent) return;
     let live = true;
     getIssue(identifier).then(
       (i) => live && store.issues.upsert(i),
@@ -59,7 +63,7 @@ export const IssuePage = observer(function IssuePage() {
     return () => {
       live = false;
     };
-  }, [identifier, store]);
+  }, [identifier, store, absent]);
 
   const wide = useMediaQuery('(min-width: 1024px)');
   const issueId = issue?.id;
@@ -122,6 +126,11 @@ export const IssuePage = observer(function IssuePage() {
       <div className="flex min-h-0 flex-1 flex-col overflow-y-auto lg:flex-row lg:overflow-hidden">
         <article className="min-w-0 flex-1 lg:overflow-y-auto">
           <div className="mx-auto max-w-[820px] px-5 py-8 sm:px-10 lg:px-12 lg:py-10">
+            {issue.archivedAt && (
+              <p role="status" className="mb-4 rounded-md border border-line bg-subtle px-3 py-2 text-sm text-muted" data-testid="archived-banner">
+                This issue is archived: it is left out of lists and views. Restore it from the ⋯ menu.
+              </p>
+            )}
             <TitleEditor issue={issue} />
             {!wide && (
               <div className="-mx-5 mt-3 sm:-mx-10">
@@ -158,6 +167,25 @@ const IssueHeader = observer(function IssueHeader({ issue }: { issue: Issue }) {
   const sub = store.details.subscriptions.get(issue.id);
   const nav = neighbors(store, issue);
   const url = () => `${window.location.origin}${paths.issue(ws, issue.identifier)}`;
+  const archive = async (archived: boolean) => {
+    try {
+      store.issues.upsert(await setIssueArchived(issue.id, archived));
+      store.ui.toast(archived ? `Archived ${issue.identifier}` : `Restored ${issue.identifier}`);
+    } catch (err) {
+      store.ui.toast(err instanceof Error ? err.message : String(err), 'error');
+    }
+  };
+  const remove = async () => {
+    if (!window.confirm(`Delete ${issue.identifier} “${issue.title}”? Its comments and history go with it. This cannot be undone.`)) return;
+    try {
+      await deleteIssue(issue.id);
+      store.issues.remove(issue.id);
+      store.ui.toast(`Deleted ${issue.identifier}`);
+      go(lastListHref(store) ?? paths.team(ws, team.key, 'all'));
+    } catch (err) {
+      store.ui.toast(err instanceof Error ? err.message : String(err), 'error');
+    }
+  };
   const copy = (what: string, text: string) =>
     void copyText(text).then((ok) => store.ui.toast(ok ? `Copied ${what}: ${text}` : 'Copying needs clipboard permission', ok ? 'info' : 'error'));
   return (
@@ -226,6 +254,9 @@ const IssueHeader = observer(function IssueHeader({ issue }: { issue: Issue }) {
           { id: 'sep', separator: true },
           { id: 'sub', label: 'Create sub-issue', onSelect: () => store.ui.openCreateIssue({ teamId: issue.teamId, parentId: issue.id }) },
           { id: 'parent', label: 'Set parent issue…', hint: <Kbd keys={['mod+shift+p']} />, onSelect: () => store.ui.openPicker('parent', [issue.id]) },
+          { id: 'sep2', separator: true },
+          { id: 'archive', label: issue.archivedAt ? 'Restore from archive' : 'Archive issue', onSelect: () => void archive(!issue.archivedAt) },
+          { id: 'delete', label: <span className="text-danger">Delete issue…</span>, onSelect: () => void remove() },
         ]}
         trigger={(p) => (
           <button type="button" {...p} aria-label="Issue actions" className="flex h-7 w-7 items-center justify-center rounded-md text-muted hover:bg-hover hover:text-fg">
