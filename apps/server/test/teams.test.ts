@@ -87,6 +87,21 @@ describe('teams', () => {
     expect(res.body.key).toBe('INFRA');
   });
 
+  it('keeps old identifiers working after a key change, and keeps the old key reserved', async () => {
+    const team = await api(t.app, 'POST', '/api/v1/teams', { as: owner, body: { name: 'Renamed', key: 'OLD' } });
+    const created = await api(t.app, 'POST', '/api/v1/issues', { as: owner, body: { teamId: team.body.id, title: 'Keeps its way' } });
+    expect(created.body.identifier).toBe('OLD-1');
+    expect((await api(t.app, 'PATCH', `/api/v1/teams/${team.body.id}`, { as: owner, body: { key: 'NEW' } })).status).toBe(200);
+    const viaOld = await api(t.app, 'GET', '/api/v1/issues/OLD-1', { as: owner });
+    expect(viaOld.status).toBe(200);
+    expect(viaOld.body.identifier).toBe('NEW-1');
+    expect((await api(t.app, 'GET', '/api/v1/teams/OLD', { as: owner })).body.key).toBe('NEW');
+    const clash = await api(t.app, 'POST', '/api/v1/teams', { as: owner, body: { name: 'Squatter', key: 'OLD' } });
+    expect(clash.status).toBe(409);
+    expect((await api(t.app, 'PATCH', `/api/v1/teams/${team.body.id}`, { as: owner, body: { key: 'OLD' } })).status).toBe(200);
+    expect((await api(t.app, 'GET', '/api/v1/issues/NEW-1', { as: owner })).body.identifier).toBe('OLD-1');
+  });
+
   it('adds triage state when triage is turned on', async () => {
     const team = await api(t.app, 'POST', '/api/v1/teams', { as: owner, body: { name: 'Support', key: 'SUP' } });
     await api(t.app, 'PATCH', `/api/v1/teams/${team.body.id}`, { as: owner, body: { triageEnabled: true } });

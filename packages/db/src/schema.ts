@@ -674,3 +674,22 @@ export const view = pgTable(
   },
   (t) => [index('view_workspace_idx').on(t.workspaceId), index('view_owner_idx').on(t.ownerId)],
 );
+
+/**
+ * Former keys of teams: after `ENG` is renamed `CORE`, `ENG-12` still finds `CORE-12` (as in
+ * Linear). A key stays reserved for its team while it is an alias.
+ */
+export const teamKeyAlias = pgTable(
+  'team_key_alias',
+  {
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspace.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    teamId: uuid('team_id')
+      .notNull()
+      .references(() => team.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.key] }), index('team_key_alias_team_idx').on(t.teamId)],
+);

@@ -19,7 +19,7 @@ import type { CursorCodec } from '../../lib/cursor.ts';
 import { badRequest } from '../../lib/errors.ts';
 import { isUuid } from '../../lib/ids.ts';
 import { codePointLength } from '../../lib/text.ts';
-import { getReadableTeam, readableTeamIds, type TeamViewer } from '../teams/teams.repository.ts';
+import { getReadableTeam, readableTeamIds, type TeamViewer, teamIdByKey } from '../teams/teams.repository.ts';
 import { type PresentedIssue, presentIssue, priorityValue } from './issues.presenter.ts';
 import { getReadableIssue, parseIdentifier } from './issues.repository.ts';
 import { checkStorableDate, escapeLike } from './issues.rules.ts';
@@ -120,8 +120,8 @@ async function conditions(ex: Executor, viewer: TeamViewer, q: ListIssuesInput):
     const ident = parseIdentifier(text);
     let byIdent: SQL | undefined;
     if (ident) {
-      const [t] = await ex.select({ id: team.id }).from(team).where(and(eq(team.workspaceId, viewer.workspaceId), eq(team.key, ident.key)));
-      if (t) byIdent = and(eq(issue.teamId, t.id), eq(issue.number, ident.number));
+      const teamId = await teamIdByKey(ex, viewer.workspaceId, ident.key);
+      if (teamId) byIdent = and(eq(issue.teamId, teamId), eq(issue.number, ident.number));
     }
     const byTitle = codePointLength(text) <= TITLE_MAX ? sql`${issue.title} ilike ${`%${escapeLike(text)}%`}` : undefined;
     if (!byIdent && !byTitle) return null;

@@ -6,7 +6,7 @@ import { and, eq } from 'drizzle-orm';
 import { issue, team, type Executor } from '@exponential/db';
 import { notFound } from '../../lib/errors.ts';
 import { isUuid } from '../../lib/ids.ts';
-import { getReadableTeam, type TeamViewer } from '../teams/teams.repository.ts';
+import { getReadableTeam, teamIdByKey, type TeamViewer } from '../teams/teams.repository.ts';
 
 type IssueRow = typeof issue.$inferSelect;
 
@@ -36,12 +36,9 @@ export async function getReadableIssue(
   } else {
     const parsed = parseIdentifier(ref);
     if (!parsed) throw notFound('Issue', field, ref);
-    const [t] = await ex
-      .select({ id: team.id })
-      .from(team)
-      .where(and(eq(team.workspaceId, viewer.workspaceId), eq(team.key, parsed.key)));
-    if (!t) throw notFound('Issue', field, ref);
-    cond = and(eq(issue.teamId, t.id), eq(issue.number, parsed.number));
+    const teamId = await teamIdByKey(ex, viewer.workspaceId, parsed.key);
+    if (!teamId) throw notFound('Issue', field, ref);
+    cond = and(eq(issue.teamId, teamId), eq(issue.number, parsed.number));
   }
   const q = ex.select().from(issue).where(cond);
   const [row] = lock ? await q.for('update') : await q;

@@ -3,7 +3,7 @@
  * set of teams an actor may read (private teams and guests, see lib/policy.ts).
  */
 import { and, eq } from 'drizzle-orm';
-import { team, teamMember, type Executor } from '@exponential/db';
+import { team, teamKeyAlias, teamMember, type Executor } from '@exponential/db';
 import { notFound } from '../../lib/errors.ts';
 import { isUuid } from '../../lib/ids.ts';
 import { canReadTeam, type Role } from '../../lib/policy.ts';
@@ -16,6 +16,21 @@ export interface TeamViewer {
 }
 
 type TeamRow = typeof team.$inferSelect;
+
+/**
+ * The id of the team whose current key, or one of whose former keys, is `key` (upper-cased).
+ * @returns the team id, or null when no team has or had that key
+ */
+export async function teamIdByKey(ex: Executor, workspaceId: string, key: string): Promise<string | null> {
+  const k = key.toUpperCase();
+  const [t] = await ex.select({ id: team.id }).from(team).where(and(eq(team.workspaceId, workspaceId), eq(team.key, k)));
+  if (t) return t.id;
+  const [a] = await ex
+    .select({ id: teamKeyAlias.teamId })
+    .from(teamKeyAlias)
+    .where(and(eq(teamKeyAlias.workspaceId, workspaceId), eq(teamKeyAlias.key, k)));
+  return a?.id ?? null;
+}
 
 /** Ids of the teams `viewer` belongs to in its workspace. */
 export async function memberTeamIds(ex: Executor, viewer: TeamViewer): Promise<Set<string>> {
@@ -49,8 +64,9 @@ export async function readableTeamIds(ex: Executor, viewer: TeamViewer): Promise
  * @throws AppError 404 when absent, in another workspace, or not readable
  */
 export async function getReadableTeam(ex: Executor, viewer: TeamViewer, ref: string, field: string, lock = false): Promise<TeamRow & { isMember: boolean }> {
-  const cond = isUuid(ref) ? eq(team.id, ref) : eq(team.key, ref.toUpperCase());
-  const q = ex.select().from(team).where(and(eq(team.workspaceId, viewer.workspaceId), cond));
+  const id = isUuid(ref) ? ref : await teamIdByKey(ex, viewer.workspaceId, ref);
+  if (!id) throw notFound('Team', field, ref);
+  const q = ex.select().from(team).where(and(eq(team.workspaceId, viewer.workspaceId), eq(team.id, id)));
   const [t] = lock ? await q.for('update') : await q;
   if (!t) throw notFound('Team', field, ref);
   const [m] = await ex

@@ -7,7 +7,7 @@
  * cannot be deleted.
  */
 import { and, asc, count, eq, inArray, ne, sql } from 'drizzle-orm';
-import { issue, member, team, teamMember, user, workflowState, type Tx } from '@exponential/db';
+import { issue, member, team, teamKeyAlias, teamMember, user, workflowState, type Tx } from '@exponential/db';
 import { AppError, conflict, invalid, notFound } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { authorize } from '../../lib/policy.ts';
@@ -15,7 +15,7 @@ import type { MutationContext, MutationDeps } from '../../sync/mutation.ts';
 import { runMutation } from '../../sync/mutation.ts';
 import { moveIssuesToState } from '../issues/issues.events.ts';
 import { presentState, presentTeam, presentTeamMember } from './teams.presenter.ts';
-import { getReadableTeam, readableTeams, type TeamViewer } from './teams.repository.ts';
+import { getReadableTeam, readableTeams, teamIdByKey, type TeamViewer } from './teams.repository.ts';
 
 type Category = (typeof workflowState.$inferSelect)['category'];
 
@@ -45,9 +45,10 @@ export interface CreateTeamInput {
 async function freeKey(tx: Tx, workspaceId: string, name: string): Promise<string> {
   const letters = name.toUpperCase().replace(/[^A-Z0-9]/g, '').replace(/^[0-9]+/, '');
   const base = (letters.slice(0, 3) || 'TEAM').padEnd(3, 'X');
-  const taken = new Set(
-    (await tx.select({ key: team.key }).from(team).where(eq(team.workspaceId, workspaceId))).map((r) => r.key),
-  );
+  const taken = new Set([
+    ...(await tx.select({ key: team.key }).from(team).where(eq(team.workspaceId, workspaceId))).map((r) => r.key),
+    ...(await tx.select({ key: teamKeyAlias.key }).from(teamKeyAlias).where(eq(teamKeyAlias.workspaceId, workspaceId))).map((r) => r.key),
+  ]);
   if (!taken.has(base)) return base;
   for (let i = 2; i < 10_000; i++) {
     const k = `${base}${i}`.slice(0, 7);
@@ -63,8 +64,7 @@ async function freeKey(tx: Tx, workspaceId: string, name: string): Promise<strin
 export async function createTeamIn(ctx: MutationContext, creatorId: string, input: CreateTeamInput) {
   const { tx, workspaceId, now } = ctx;
   const key = input.key ?? (await freeKey(tx, workspaceId, input.name));
-  const [clash] = await tx.select({ id: team.id }).from(team).where(and(eq(team.workspaceId, workspaceId), eq(team.key, key)));
-  if (clash) throw conflict(`The key ${key} is already used by another team`, 'team_key_taken', '/body/key');
+  if (await teamIdByKey(tx, workspaceId, key)) throw conflict(`The key ${key} is already used by another team`, 'team_key_taken', '/body/key');
   if (input.id) {
     const [idClash] = await tx.select({ id: team.id }).from(team).where(eq(team.id, input.id));
     if (idClash) throw conflict('A team with this id already exists', 'id_taken', '/body/id');
@@ -155,11 +155,11 @@ export function createTeamService(deps: MutationDeps) {
       return mutate(viewer, async (ctx) => {
         const t = await getReadableTeam(ctx.tx, viewer, ref, '/params/teamId', true);
         if (input.key && input.key !== t.key) {
-          const [clash] = await ctx.tx
-            .select({ id: team.id })
-            .from(team)
-            .where(and(eq(team.workspaceId, viewer.workspaceId), eq(team.key, input.key), ne(team.id, t.id)));
-          if (clash) throw conflict(`The key ${input.key} is already used by another team`, 'team_key_taken', '/body/key');
+          const owner = await teamIdByKey(ctx.tx, viewer.workspaceId, input.key);
+          if (owner && owner !== t.id) throw conflict(`The key ${input.key} is already used by another team`, 'team_key_taken', '/body/key');
+          // The old key keeps finding this team's issues (ENG-12 → CORE-12); a former key taken back is no alias.
+          await ctx.tx.insert(teamKeyAlias).values({ workspaceId: viewer.workspaceId, key: t.key, teamId: t.id, createdAt: ctx.now }).onConflictDoNothing();
+          await ctx.tx.delete(teamKeyAlias).where(and(eq(teamKeyAlias.workspaceId, viewer.workspaceId), eq(teamKeyAlias.key, input.key)));
         }
         const [u] = await ctx.tx
           .update(team)
