@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../src/lib/errors.ts';
+import type { AppError } from '../src/lib/errors.ts';
 import { escapeLike, historyChanges, lifecycleTimestamps, nextLabelIds, normalizeTitle } from '../src/modules/issues/issues.rules.ts';
 import type { PresentedIssue } from '../src/modules/issues/issues.presenter.ts';
 

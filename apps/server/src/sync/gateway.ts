@@ -177,7 +177,10 @@ export function createGateway(deps: GatewayDeps) {
     private dispose() {
       if (this.closed) return;
       this.closed = true;
-      for (const t of this.timers) clearTimeout(t), clearInterval(t);
+      for (const t of this.timers) {
+        clearTimeout(t);
+        clearInterval(t);
+      }
       all.delete(this);
       if (this.scope) byWorkspace.get(this.scope.workspaceId)?.delete(this);
     }

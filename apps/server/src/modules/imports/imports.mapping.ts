@@ -78,7 +78,7 @@ const PRIORITY: Record<string, number> = {
  * @returns the number, or null for an unknown word
  */
 export function priorityFrom(word: string | null | undefined): number | null {
-  if (!word || !word.trim()) return 0;
+  if (!word?.trim()) return 0;
   const v = PRIORITY[norm(word)];
   return v === undefined ? null : v;
 }

@@ -60,7 +60,7 @@ async function readInput(req: FastifyRequest): Promise<ImportInput & { dryRun: b
       if (typeof v === 'string') fields[k] = v;
     }
   }
-  if (!bytes || !bytes.byteLength) throw badRequest('file_required', 'Send the file as the request body (or as the "file" part of a multipart form)', '/body');
+  if (!bytes?.byteLength) throw badRequest('file_required', 'Send the file as the request body (or as the "file" part of a multipart form)', '/body');
   const format = (q.format ?? fields.format) as ImportFormat | undefined;
   if (!format || !IMPORT_FORMATS.includes(format)) {
     throw badRequest('format_required', `Say which format the file is in: ?format= one of ${IMPORT_FORMATS.join(', ')}`, '/query/format');

@@ -3,7 +3,7 @@
  * the viewer's workspace and only if the viewer may read its team (otherwise 404).
  */
 import { and, eq } from 'drizzle-orm';
-import { issue, team, type Executor } from '@exponential/db';
+import { issue, type Executor } from '@exponential/db';
 import { notFound } from '../../lib/errors.ts';
 import { isUuid } from '../../lib/ids.ts';
 import { getReadableTeam, teamIdByKey, type TeamViewer } from '../teams/teams.repository.ts';

@@ -4,7 +4,7 @@
  * re-importing our CSV gives back the original text. Labels and their groups are parallel
  * line-separated lists; people are e-mail addresses (with names beside them).
  */
-import { type CsvTable, Columns, cell, cellPath, cellProblem } from '../imports.csv.ts';
+import { type CsvTable, Columns, cellPath, cellProblem } from '../imports.csv.ts';
 import { parseDate } from '../imports.dates.ts';
 import { keyCandidate, looksLikeEmail, splitKey } from '../imports.mapping.ts';
 import { DocBuilder, type ImportDoc, type StateCategory } from '../imports.model.ts';

@@ -3,7 +3,7 @@
  * concepts Jira has and we do not (issue types, sprints, components, versions, epics,
  * resolutions), which become labels in label groups of those names.
  */
-import { type DocBuilder, type RelationKind } from '../imports.model.ts';
+import type { DocBuilder, RelationKind } from '../imports.model.ts';
 import { looksLikeEmail } from '../imports.mapping.ts';
 
 /** Label groups that carry Jira concepts we lack. */

@@ -4,7 +4,7 @@
  * `Sprint`, `Watchers`, `Attachment`, `Outward issue link (Blocks)`, …); `Comment` cells read
  * `date;accountId;body`; people are display names next to `… Id` account-id columns.
  */
-import { type CsvRow, type CsvTable, Columns, cell, cellPath, cellProblem, cells } from '../imports.csv.ts';
+import { type CsvRow, type CsvTable, Columns, cell, cellPath, cellProblem, } from '../imports.csv.ts';
 import { numericDatesAreDayFirst, parseJiraDate } from '../imports.dates.ts';
 import { categoryFromName, keyCandidate, priorityFrom, splitKey, stateCategory } from '../imports.mapping.ts';
 import { DocBuilder, type ImportDoc, type ImportIssue } from '../imports.model.ts';
