@@ -167,6 +167,13 @@ test('import: a small Linear CSV is checked, then imported with progress', async
   const issue = await apiGet<{ title: string; priority: string }>(page.request, setup, 'issues/LIN-1');
   expect(issue.title).toBe('Imported first issue');
   expect(issue.priority).toBe('high');
+
+  // Export: the issues CSV downloads under the server's file name and holds the imported issues.
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download issues (CSV)' }).click();
+  const csv = await download;
+  expect(csv.suggestedFilename()).toMatch(/^issues-\d{4}-\d{2}-\d{2}\.csv$/);
+  expect(readFileSync((await csv.path())!, 'utf8')).toContain('Imported second issue');
   await page.context().close();
 });
 
