@@ -44,6 +44,8 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Requests per minute one client address may make to public `/api/v1` routes without a limit of their own. */
   publicRateLimitPerMinute: number;
+  /** Sign-in requests (magic-link request and verification) one client address may make per 15 minutes. */
+  signInRateLimit: number;
 }
 
 /** One OpenID Connect provider used for sign-in. */
@@ -190,6 +192,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // unless a test sets a limit (the named route limits, e.g. magic links, still apply).
     rateLimitPerMinute: int(env, 'EXPONENTIAL_RATE_LIMIT_PER_MINUTE', mode === 'test' ? 1_000_000 : 600, problems),
     publicRateLimitPerMinute: int(env, 'EXPONENTIAL_PUBLIC_RATE_LIMIT_PER_MINUTE', mode === 'test' ? 1_000_000 : 60, problems),
+    signInRateLimit: int(env, 'EXPONENTIAL_SIGN_IN_RATE_LIMIT', 20, problems),
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

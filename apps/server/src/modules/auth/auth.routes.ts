@@ -63,7 +63,7 @@ export async function authRoutes(app: App, deps: ModuleDeps) {
         ),
         response: { 202: Type.Object({ ok: Type.Boolean() }), ...errorResponses },
       },
-      config: { auth: 'public', rateLimit: { max: 20, timeWindow: '15 minutes' } },
+      config: { auth: 'public', rateLimit: { max: deps.config.signInRateLimit, timeWindow: '15 minutes' } },
     },
     async (req, reply) => {
       checkLoginOrigin(req);
@@ -108,7 +108,7 @@ export async function authRoutes(app: App, deps: ModuleDeps) {
         body: Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) }),
         response: { 200: Type.Object({ userId: Uuid, redirectTo: Type.String() }), 303: Type.Null(), ...errorResponses },
       },
-      config: { auth: 'public', rateLimit: { max: 20, timeWindow: '15 minutes' } },
+      config: { auth: 'public', rateLimit: { max: deps.config.signInRateLimit, timeWindow: '15 minutes' } },
     },
     async (req, reply) => {
       checkLoginOrigin(req);
