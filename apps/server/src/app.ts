@@ -9,7 +9,7 @@ import addFormatsPlugin from 'ajv-formats';
 import swagger from '@fastify/swagger';
 import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Database } from '@exponential/db';
 import type { Config } from './config.ts';
 import type { Clock } from './lib/clock.ts';
@@ -132,7 +132,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     logger: deps.logger ?? (config.logLevel === 'silent' ? false : loggerOptions(config)),
     bodyLimit: config.bodyLimit,
     // On a laptop the terminal shows what matters (start, sign-in links, errors), not every request.
-    disableRequestLogging: config.mode === 'local',
+    logController: new LogController({ disableRequestLogging: config.mode === 'local' }),
     trustProxy: config.trustedProxies.length ? config.trustedProxies : false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     genReqId: () => crypto.randomUUID(),
