@@ -7,11 +7,12 @@ import { type Command, commandHelp, GLOBAL_OPTIONS, type OptionSpec } from './co
 import { accountCommands } from './commands/account.ts';
 import { issueCommands } from './commands/issues.ts';
 import { serverCommands } from './commands/server.ts';
+import { transferCommands } from './commands/transfer.ts';
 import { watchCommand } from './commands/watch.ts';
 import { CliError, type Ctx, createCtx, EXIT } from './context.ts';
 
 /** Every command. */
-export const commands: Command[] = [...accountCommands, ...issueCommands, watchCommand, ...serverCommands];
+export const commands: Command[] = [...accountCommands, ...issueCommands, ...transferCommands, watchCommand, ...serverCommands];
 
 const completionCommand: Command = {
   path: ['completion'],

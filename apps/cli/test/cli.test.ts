@@ -4,7 +4,7 @@
  * another client, completion, migrate, and the exit codes of mistakes.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -209,6 +209,32 @@ describe('exponential CLI', () => {
     expect(unknownTeam.code).toBe(1);
     expect(unknownTeam.err).toContain('Team "ZZZ" not found');
   });
+
+  it('imports a Linear CSV (dry run, then with progress) and exports the workspace as JSON and CSV', async () => {
+    const csv = path.join(tmp, 'linear.csv');
+    writeFileSync(csv, 'ID,Team,Title,Description,Status,Priority,Assignee,Labels,Parent issue\nCLI-1,Cli,First imported,,Todo,High,,"Bug, UI",\nCLI-2,Cli,Second imported,,Done,Low,,,CLI-1\n');
+    const dry = await inproc(['import', csv, '--dry-run']);
+    expect(dry.code, dry.err).toBe(0);
+    expect(dry.out).toContain('Dry run of');
+    expect(dry.out).toContain('2 issues');
+    const done = await json(['import', csv]);
+    expect(done.status).toBe('succeeded');
+    expect(done.counts.issues).toBe(2);
+    const listed = await json(['issue', 'list', '--query', 'imported']);
+    expect(listed.map((i: { title: string }) => i.title).sort()).toEqual(['First imported', 'Second imported']);
+    const out = path.join(tmp, 'workspace.json');
+    const exported = await inproc(['export', '--output', out]);
+    expect(exported.code, exported.err).toBe(0);
+    const doc = JSON.parse(readFileSync(out, 'utf8'));
+    expect(doc.format).toBe('exponential');
+    expect(doc.issues.some((i: { title: string }) => i.title === 'Second imported')).toBe(true);
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    const csvOut = await cli(['export', '--csv'], { EXPONENTIAL_TOKEN: token, EXPONENTIAL_API_URL: server.url });
+    expect(csvOut.code, csvOut.err).toBe(0);
+    expect(csvOut.out).toContain('First imported');
+    const unknown = await inproc(['import', path.join(tmp, 'nothing.txt')]);
+    expect(unknown.code).toBe(1);
+  }, 90_000);
 
   it('prints completion scripts and migrates a database', async () => {
     const bash = await inproc(['completion', 'bash']);
