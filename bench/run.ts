@@ -10,7 +10,8 @@
  * `--quick`: 10,000 issues, 1 repetition of 2 s per measurement (a few minutes in all).
  * Default (full): D100k, median of 3 repetitions of 5 s (B2/B3 combinations 3 s each).
  * `--plans`: load, capture the API's SQL and EXPLAIN it; no load generation (safe on a busy box).
- * Results: bench/results/latest-<quick|full|plans>.json and .md (see docs/PERFORMANCE.md).
+ * Results: bench/results/latest-<quick|full|plans>.json and .md (see docs/PERFORMANCE.md); a run
+ * of one engine keeps the other engine's figures from the previous file. `--only` saves nothing.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -86,26 +87,48 @@ const run: RunResult = {
   engines: [],
 };
 
+// A run of one engine keeps the other engine's figures from the previous run of the same mode
+// (so the two can be measured in separate quiet windows); PGlite's parity gate (B13) then uses them.
+const dir = path.join(import.meta.dirname, 'results');
+const latest = path.join(dir, `latest-${run.mode}`);
+let previous: RunResult | undefined;
 try {
-  const pgApi = new Map<string, number>();
+  previous = JSON.parse(readFileSync(`${latest}.json`, 'utf8')) as RunResult;
+} catch {
+  // first run of this mode
+}
+const pgApi = new Map<string, number>();
+const earlierPg = !engines.includes('postgres') ? previous?.engines.find((e) => e.engine === 'postgres') : undefined;
+for (const w of earlierPg?.workloads ?? []) pgApi.set(w.id, w.api.rps.median);
+
+try {
   for (const engine of engines) {
+    const loadBefore = os.loadavg()[0]!;
     const r = await runEngine(engine, o, engine === 'pglite' ? pgApi : undefined);
+    r.date = new Date().toISOString();
+    r.loadBefore = Number(loadBefore.toFixed(2));
+    if (earlierPg && engine === 'pglite') r.notes.push(`PostgreSQL figures for the parity gate are from the run of ${earlierPg.date ?? previous?.date}`);
     if (engine === 'postgres') for (const w of r.workloads) pgApi.set(w.id, w.api.rps.median);
     run.engines.push(r);
   }
 } finally {
   rmSync(workDir, { recursive: true, force: true });
 }
+if (!values['no-save'] && previous && !values.only) {
+  for (const e of previous.engines) {
+    if (!run.engines.some((x) => x.engine === e.engine)) run.engines.push({ ...e, date: e.date ?? previous.date });
+  }
+  run.engines.sort((a, b) => (a.engine === 'postgres' ? -1 : b.engine === 'postgres' ? 1 : 0));
+}
 
 const md = renderMarkdown(run);
 process.stdout.write(md);
-if (!values['no-save']) {
-  const dir = path.join(import.meta.dirname, 'results');
+if (!values['no-save'] && !values.only) {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, `latest-${run.mode}.json`), `${JSON.stringify(run, null, 2)}\n`);
-  writeFileSync(path.join(dir, `latest-${run.mode}.md`), md);
+  writeFileSync(`${latest}.json`, `${JSON.stringify(run, null, 2)}\n`);
+  writeFileSync(`${latest}.md`, md);
   log(`saved bench/results/latest-${run.mode}.{json,md}`);
-}
+} else if (values.only) log('--only: results not saved (partial runs never replace the latest figures)');
 const failed = run.engines.flatMap((e) => [...e.workloads.flatMap((w) => w.checks), ...e.coldStart.flatMap((c) => c.checks)]).filter((c) => !c.pass);
 log(failed.length ? `${failed.length} gate(s) missed` : 'all gates passed');
 process.exit(0);

@@ -97,6 +97,10 @@ export interface ColdStart {
 /** Everything one engine produced. */
 export interface EngineResult {
   engine: string;
+  /** When this engine was measured (runs of one engine keep the other's earlier figures). */
+  date?: string;
+  /** 1-minute load average when the engine's run started. */
+  loadBefore?: number;
   issues: number;
   loadSeconds: number;
   helloRps?: number;
@@ -132,7 +136,7 @@ export function renderMarkdown(run: RunResult): string {
     '',
   ];
   for (const e of run.engines) {
-    out.push(`## ${e.engine} — ${n(e.issues)} issues (loaded in ${n(e.loadSeconds, 1)} s)`, '');
+    out.push(`## ${e.engine} — ${n(e.issues)} issues (loaded in ${n(e.loadSeconds, 1)} s)${e.date ? `, measured ${e.date}` : ''}${e.loadBefore !== undefined ? ` (load average ${e.loadBefore} at start)` : ''}`, '');
     if (e.helloRps) out.push(`Bare Fastify /hello: ${n(e.helloRps)} req/s → machine factor ${n(e.machineFactor, 2)} (÷ 13,909, wrk -t1 -c32).`, '');
     const base = e.engine === 'postgres' ? 'pgbench tps' : 'driver ops/s';
     if (e.workloads.length) out.push(
