@@ -41,6 +41,12 @@ test('dragging a card to another column changes its state, persisted through the
   // The state stays after a reload (and the layout stays a board: it is in the URL).
   await page.reload();
   await expect(page.locator('[data-testid="board-column"][data-column="In Progress"]').getByTestId('board-card')).toHaveText(/Drag me to In Progress/);
+
+  // Rows of the board: a sub-grouping makes swimlanes (here by priority) across the columns.
+  await page.goto(`${listUrl(s)}?display=${encodeURIComponent(JSON.stringify({ layout: 'board', subGroupBy: 'priority' }))}`);
+  await expect(page.getByTestId('swimlane')).toHaveCount(2);
+  await expect(page.getByTestId('swimlane').first()).toContainText('High');
+  await shot(page, 'board-03-swimlanes');
   await page.context().close();
 });
 

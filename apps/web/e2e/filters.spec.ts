@@ -38,6 +38,7 @@ test('filters from the menu narrow the list, survive a reload, and combine with 
   await expect(page.getByTestId('issue-row')).toHaveCount(1);
   // A second value makes "is any of".
   await menu.getByTestId('filter-value').filter({ hasText: 'High' }).click();
+  await shot(page, 'filters-00-value-menu');
   await page.keyboard.press('Escape');
   await expect(menu).toBeHidden();
   const chip = page.getByTestId('filter-chip');
@@ -88,6 +89,7 @@ test('display options (grouping, ordering, properties, layout) are kept in the U
   const panel = page.getByTestId('display-menu');
   await panel.getByLabel('Grouping', { exact: true }).selectOption('priority');
   await panel.getByRole('button', { name: 'Created' }).click();
+  await shot(page, 'filters-03a-display-menu');
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('group-header')).toHaveText([/Urgent\s*1/, /High\s*1/, /Low\s*1/, /No priority\s*1/]);
   await shot(page, 'filters-03-grouped-by-priority');

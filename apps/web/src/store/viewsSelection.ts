@@ -100,6 +100,15 @@ export class ListActions {
     makeObservable(this, { bulkPicker: observable, openBulk: action, closeBulk: action });
   }
 
+  /**
+   * Whether a REST answer may replace the row: unless a newer version (another client's change,
+   * arrived over sync while the request ran) already replaced the optimistic row.
+   */
+  private isCurrent(answer: Issue, optimistic: Issue | undefined): boolean {
+    const cur = this.root.issues.get(answer.id);
+    return !cur || cur === optimistic || cur.updatedAt <= answer.updatedAt;
+  }
+
   /** Opens the bulk picker of `kind` for the selection. */
   openBulk(kind: BulkKind): void {
     if (this.selection.size) this.bulkPicker = kind;
@@ -140,7 +149,7 @@ export class ListActions {
         runInAction(() => {
           for (const i of res.data) {
             if (i.archivedAt) root.issues.remove(i.id);
-            else root.issues.upsert(i);
+            else if (this.isCurrent(i, optimistic.get(i.id))) root.issues.upsert(i);
           }
         });
       } catch (err) {
@@ -182,7 +191,9 @@ export class ListActions {
       const after = patch
         ? await request<Issue>('PATCH', path, { body: { ...patch, ...(anchor ?? {}) } })
         : await request<Issue>('POST', `${path}/move`, { body: anchor });
-      runInAction(() => root.issues.upsert(after));
+      runInAction(() => {
+        if (this.isCurrent(after, next)) root.issues.upsert(after);
+      });
       return true;
     } catch (err) {
       runInAction(() => {

@@ -14,7 +14,7 @@ import { useStore } from '../../store/context.tsx';
 import { type DisplayProperty, type Ordering, reorderable } from '../../store/filters.ts';
 import { listActions } from '../../store/viewsSelection.ts';
 import { PlusIcon } from '../../ui/icons.tsx';
-import type { GroupContext, IssueGroup } from '../issues/list/groups.ts';
+import { type GroupContext, groupIssues, type IssueGroup } from '../issues/list/groups.ts';
 import { GroupIconView } from '../issues/list/parts.tsx';
 import { BoardCard, CardBody } from './BoardCard.tsx';
 import { containersOf, type DropContainer, IssueDnd, useContainerDrop } from './dnd.tsx';
@@ -40,8 +40,12 @@ export const Board = observer(function Board({ groups, ctx, orderBy, properties,
     if (!lanes) return [];
     const seen = new Map<string, IssueGroup>();
     for (const g of groups) for (const s of g.subgroups ?? []) if (!seen.has(s.id)) seen.set(s.id, s);
-    return [...seen.values()];
-  }, [groups, lanes]);
+    // In the sub-grouping's own order (Urgent before No priority), not by first appearance.
+    const kind = [...seen.values()][0]?.kind;
+    if (!kind) return [];
+    const order = new Map(groupIssues(groups.flatMap((g) => g.issues), kind, ctx).map((g, i) => [g.id, i]));
+    return [...seen.values()].sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+  }, [groups, lanes, ctx]);
   const open = (issue: Issue) => {
     if (issue.number === 0 || !store.workspace) return;
     store.ui.focusIssue(issue.id);

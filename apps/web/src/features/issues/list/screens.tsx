@@ -2,7 +2,7 @@
  * The routed issue screens: a team's issues (All / Active / Backlog) and My issues. Both are the
  * same {@link IssuesScreen} over a different scope; filters and display options come from the URL.
  */
-import type { FilterNode, ViewDisplay } from '@exponential/domain';
+import type { FilterCondition, FilterNode, ViewDisplay } from '@exponential/domain';
 import { Link, useParams } from '@tanstack/react-router';
 import { observer } from 'mobx-react-lite';
 import { useCallback, useEffect, useMemo, useState } from 'react';
@@ -28,6 +28,14 @@ const TEAM_VIEW_CATEGORIES: Record<TeamView, ReadonlySet<StateCategory> | undefi
   backlog: new Set(['backlog']),
 };
 
+/** The same narrowing as a filter condition (what a view saved from the screen keeps). */
+const TEAM_VIEW_FILTER: Record<TeamView, FilterCondition | null> = {
+  all: null,
+  active: { field: 'stateCategory', op: 'isAnyOf', value: ['unstarted', 'started'] },
+  backlog: { field: 'stateCategory', op: 'is', value: 'backlog' },
+};
+const MY_ISSUES_FILTER: FilterCondition = { field: 'assignee', op: 'is', value: 'me' };
+
 const isTeamView = (v: string | undefined): v is TeamView => v === 'all' || v === 'active' || v === 'backlog';
 
 function ViewTabs({ team, view, ws }: { team: Team; view: TeamView; ws: string }) {
@@ -46,11 +54,23 @@ function ViewTabs({ team, view, ws }: { team: Team; view: TeamView; ws: string }
   );
 }
 
+/**
+ * The filter a saved view needs to show what the screen shows: the screen's own narrowing (a
+ * team view's categories, My issues' assignee) joined with the user's filter.
+ */
+export function withScope(scope: FilterCondition | null, filter: FilterNode | undefined): FilterNode | undefined {
+  if (!scope) return filter;
+  if (!filter) return { and: [scope] };
+  if ('and' in filter) return { and: [scope, ...filter.and] };
+  return { and: [scope, filter] };
+}
+
 /** State of the save-view dialog of a screen. */
-function useSaveView(teamId: string | null) {
+function useSaveView(teamId: string | null, scope: FilterCondition | null) {
   const store = useStore();
   const [request, setRequest] = useState<SaveViewRequest | null>(null);
-  const open = useCallback((filter: FilterNode | undefined, display: ViewDisplay) => setRequest({ filter, display, teamId }), [teamId]);
+  const scopeKey = JSON.stringify(scope);
+  const open = useCallback((filter: FilterNode | undefined, display: ViewDisplay) => setRequest({ filter: withScope(scope, filter), display, teamId }), [teamId, scopeKey]); // eslint-disable-line react-hooks/exhaustive-deps
   const dialog = request && (
     <SaveViewDialog request={request} onClose={() => setRequest(null)} onSaved={(v) => store.workspace && go(viewPath(store.workspace.urlSlug, v.id))} />
   );
@@ -63,7 +83,7 @@ export const TeamIssuesScreen = observer(function TeamIssuesScreen() {
   const { teamKey, view } = useParams({ strict: false }) as { teamKey?: string; view?: string };
   const team = store.team(teamKey);
   const teamId = team?.id;
-  const save = useSaveView(teamId ?? null);
+  const save = useSaveView(teamId ?? null, isTeamView(view) ? TEAM_VIEW_FILTER[view] : null);
   useEffect(() => {
     if (team) document.title = `${team.name} › ${isTeamView(view) ? TEAM_VIEW_TITLES[view] : ''} · exponential`;
   }, [team, view]);
@@ -97,7 +117,7 @@ export const TeamIssuesScreen = observer(function TeamIssuesScreen() {
 export const MyIssuesScreen = observer(function MyIssuesScreen() {
   const store = useStore();
   const me = store.userId;
-  const save = useSaveView(null);
+  const save = useSaveView(null, MY_ISSUES_FILTER);
   useEffect(() => {
     document.title = 'My issues · exponential';
   }, []);
