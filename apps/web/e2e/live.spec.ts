@@ -103,3 +103,17 @@ test('a reload shows the IndexedDB copy at once, then catches up on what changed
   expect(bootstraps).toBe(0);
   await page.context().close();
 });
+
+test('an import elsewhere (one sync operation for many rows) makes an open list bootstrap again and show the rows', async ({ browser, baseURL }) => {
+  const page = await openList(browser);
+  await expect(page.getByTestId('sync-status')).toHaveAttribute('data-status', 'live');
+  const csv = `ID,Title,Status,Priority\n${team.key}-901,Imported one,Todo,High\n${team.key}-902,Imported two,Todo,Low\n`;
+  const res = await page.request.post(`/api/v1/imports?format=linear-csv&team=${team.key}`, {
+    headers: { origin: baseURL!, 'content-type': 'text/csv', 'x-workspace': workspace.id },
+    data: Buffer.from(csv),
+  });
+  expect(res.status(), await res.text()).toBe(202);
+  await expect(page.getByTestId('issue-row').filter({ hasText: 'Imported one' })).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByTestId('issue-row').filter({ hasText: 'Imported two' })).toBeVisible();
+  await page.context().close();
+});

@@ -118,6 +118,11 @@ export class SyncBinding {
       client.onStatus((s) => {
         if (this.client === client) this.setStatus(s);
       }),
+      // An import writes its rows in one transaction and logs one `import` operation instead of
+      // one per row (docs/IMPORT.md): start again from a fresh bootstrap.
+      client.onOps((ops) => {
+        if (this.client === client && ops.some((o) => o.entity === 'import')) void this.rebootstrap(workspaceId, userId);
+      }),
     );
     const onOffline = () => client.disconnect();
     window.addEventListener('offline', onOffline);
@@ -126,6 +131,13 @@ export class SyncBinding {
     // `start` resolves when live; what the caller waits for is the data (or the first failure).
     started.catch(() => undefined);
     return Promise.race([ready, started.then(() => ready)]);
+  }
+
+  /** Drops the local copy and opens the workspace again from a bootstrap (the tables stay until it replaces them). */
+  private async rebootstrap(workspaceId: string, userId: string): Promise<void> {
+    this.stop();
+    await deleteSyncDatabase(syncDatabaseName(userId, workspaceId));
+    await this.open(workspaceId, userId).catch((err) => console.warn('Sync could not restart after an import:', err));
   }
 
   /** Stops the connection (workspace switch); the local copy stays. */
