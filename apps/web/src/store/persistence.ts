@@ -38,10 +38,10 @@ function done(tx: IDBTransaction): Promise<void> {
 }
 
 /**
- * Runs `ops` in order inside `tx`, `CHUNK` at a time: the next chunk is issued from the success
+ * Runs `ops` (requests of one transaction) in order, `CHUNK` at a time: the next chunk is issued from the success
  * callback of the previous chunk's last request, while the transaction is still active.
  */
-function chunked(tx: IDBTransaction, ops: Array<() => IDBRequest>): void {
+function chunked(ops: Array<() => IDBRequest>): void {
   let at = 0;
   const next = () => {
     const end = Math.min(ops.length, at + CHUNK);
@@ -116,7 +116,7 @@ export class IndexedDbPersistence implements PersistenceAdapter {
       if (s) ops.push(() => s.put(data, entityKey(entity, data.id, data)));
     }
     ops.push(() => tx.objectStore(META).put(meta, META));
-    chunked(tx, ops);
+    chunked(ops);
     await finished;
   }
 
@@ -133,7 +133,7 @@ export class IndexedDbPersistence implements PersistenceAdapter {
       ops.push(c.value ? () => s.put(c.value, c.key) : () => s.delete(c.key));
     }
     ops.push(() => tx.objectStore(META).put(meta, META));
-    chunked(tx, ops);
+    chunked(ops);
     await finished;
   }
 

@@ -137,6 +137,7 @@ const Column = observer(function Column({
   });
   const title = container.path.map((p) => p.title).join(' · ');
   return (
+    // biome-ignore lint/a11y/useSemanticElements: a virtualized column: its cards are absolutely positioned
     <div
       ref={drop.setNodeRef}
       role="list"

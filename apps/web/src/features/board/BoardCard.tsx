@@ -69,6 +69,8 @@ export const BoardCard = observer(function BoardCard({ issue, containerId, prope
   const dnd = useIssueDrag(issue.id, containerId, dragDisabled || issue.number === 0);
   const { selection } = listActions(store);
   return (
+    // biome-ignore lint/a11y/useKeyWithClickEvents: the issue keys act on the focused card through the command registry
+    // biome-ignore lint/a11y/useSemanticElements: cards of a virtualized column are absolutely positioned divs
     <div
       ref={dnd.setRef}
       {...dnd.listeners}
@@ -77,7 +79,6 @@ export const BoardCard = observer(function BoardCard({ issue, containerId, prope
       data-identifier={issue.identifier}
       data-focused={focused ? 'true' : undefined}
       data-selected={selected ? 'true' : undefined}
-      aria-selected={selected}
       onMouseMove={() => {
         if (!focused) store.ui.focusIssue(issue.id);
       }}

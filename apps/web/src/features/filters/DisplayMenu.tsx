@@ -38,10 +38,10 @@ const selectClass = 'h-7 w-[150px] rounded-md border border-line bg-bg px-1.5 te
 
 function Row({ label, children }: { label: string; children: React.ReactNode }) {
   return (
-    <label className="flex h-9 items-center justify-between gap-3 px-3 text-sm text-muted">
-      {label}
+    <div className="flex h-9 items-center justify-between gap-3 px-3 text-sm text-muted">
+      <span aria-hidden>{label}</span>
       {children}
-    </label>
+    </div>
   );
 }
 
@@ -86,13 +86,13 @@ export function DisplayMenu({ display, onChange, open, setOpen, teamGrouping }: 
         </button>
       }
     >
-      <div className="flex gap-1 p-2" role="radiogroup" aria-label="Layout">
+      <fieldset className="flex gap-1 p-2">
+        <legend className="sr-only">Layout</legend>
         {(['list', 'board'] as const).map((l) => (
           <button
             key={l}
             type="button"
-            role="radio"
-            aria-checked={display.layout === l}
+            aria-pressed={display.layout === l}
             onClick={() => set('layout', l)}
             className={`flex h-14 flex-1 flex-col items-center justify-center gap-1 rounded-md border text-sm ${display.layout === l ? 'border-line-strong bg-selected font-medium text-fg' : 'border-line text-muted hover:bg-hover'}`}
           >
@@ -100,7 +100,7 @@ export function DisplayMenu({ display, onChange, open, setOpen, teamGrouping }: 
             {l === 'list' ? 'List' : 'Board'}
           </button>
         ))}
-      </div>
+      </fieldset>
       <div className="border-t border-line py-1">
         <Row label={display.layout === 'board' ? 'Columns' : 'Grouping'}>
           <select aria-label="Grouping" className={selectClass} value={display.groupBy} onChange={(e) => set('groupBy', e.target.value as Grouping)}>
@@ -134,15 +134,15 @@ export function DisplayMenu({ display, onChange, open, setOpen, teamGrouping }: 
       </div>
       <div className="border-t border-line py-1">
         <Row label="Show completed issues">
-          <input type="checkbox" className="h-3.5 w-3.5 accent-[var(--accent)]" checked={display.showCompleted} onChange={(e) => set('showCompleted', e.target.checked)} />
+          <input type="checkbox" aria-label="Show completed issues" className="h-3.5 w-3.5 accent-[var(--accent)]" checked={display.showCompleted} onChange={(e) => set('showCompleted', e.target.checked)} />
         </Row>
         <Row label="Show sub-issues">
-          <input type="checkbox" className="h-3.5 w-3.5 accent-[var(--accent)]" checked={display.showSubIssues} onChange={(e) => set('showSubIssues', e.target.checked)} />
+          <input type="checkbox" aria-label="Show sub-issues" className="h-3.5 w-3.5 accent-[var(--accent)]" checked={display.showSubIssues} onChange={(e) => set('showSubIssues', e.target.checked)} />
         </Row>
       </div>
-      <div className="border-t border-line p-3">
-        <div className="mb-2 text-sm text-muted">Display properties</div>
-        <div className="flex flex-wrap gap-1.5" role="group" aria-label="Display properties">
+      <fieldset className="border-t border-line p-3">
+        <legend className="float-left mb-2 w-full text-sm text-muted">Display properties</legend>
+        <div className="clear-both flex flex-wrap gap-1.5">
           {VIEW_PROPERTIES.map((p) => {
             const on = display.properties.includes(p);
             return (
@@ -158,7 +158,7 @@ export function DisplayMenu({ display, onChange, open, setOpen, teamGrouping }: 
             );
           })}
         </div>
-      </div>
+      </fieldset>
     </Popover>
   );
 }

@@ -136,6 +136,7 @@ const GroupChips = observer(function GroupChips({ root, path, onChange, teamId }
   return (
     <>
       {kids.map((k, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: conditions have no ids; a chip is its position in the group
         <span key={i} className="contents">
           {i > 0 && (
             <button

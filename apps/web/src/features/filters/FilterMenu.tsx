@@ -52,7 +52,7 @@ export function ValueList({ def, teamId, selected, onToggle }: { def: FieldDef; 
               className={`flex h-3.5 w-3.5 shrink-0 items-center justify-center rounded-[3px] border ${selected.has(o.id) ? 'border-accent bg-accent text-white' : 'border-line-strong'}`}
             >
               {selected.has(o.id) && (
-                <svg width="9" height="9" viewBox="0 0 12 12">
+                <svg width="9" height="9" viewBox="0 0 12 12" aria-hidden>
                   <path d="M2.5 6.3 5 8.7l4.5-5" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" />
                 </svg>
               )}

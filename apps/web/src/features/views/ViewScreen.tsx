@@ -29,6 +29,7 @@ export const ViewScreen = observer(function ViewScreen() {
   const navigate = useNavigate();
   const { viewId } = useParams({ strict: false }) as { viewId?: string };
   const [busy, setBusy] = useState(false);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: loads again when the workspace changes
   useEffect(() => {
     void views.load();
   }, [views, store.workspace]);

@@ -55,19 +55,23 @@ export const IssuesScreen = observer(function IssuesScreen({ heading, scope, bas
   // router writes the URL; when the URL catches up (or moves: back, forward) the URL rules again.
   const [pending, setPending] = useState<ListSearch | null>(null);
   const urlKey = JSON.stringify([search.filter ?? null, search.display ?? null]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the URL's query changes, to drop the local copy
   useEffect(() => setPending(null), [urlKey]);
   const current = pending ?? search;
   // Equal queries keep one identity, so the memoized list is not recomputed for a copy.
   const filterKey = JSON.stringify(current.filter ?? baseFilter ?? null);
   const displayKey = JSON.stringify(current.display ?? null);
-  const filter = useMemo(() => current.filter ?? baseFilter, [filterKey]); // eslint-disable-line react-hooks/exhaustive-deps
-  const display = useMemo(() => resolveDisplay(current.display, baseDisplay), [displayKey, baseDisplay]); // eslint-disable-line react-hooks/exhaustive-deps
+  // biome-ignore lint/correctness/useExhaustiveDependencies: keyed by content, not identity (see above)
+  const filter = useMemo(() => current.filter ?? baseFilter, [filterKey]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: keyed by content, not identity (see above)
+  const display = useMemo(() => resolveDisplay(current.display, baseDisplay), [displayKey, baseDisplay]);
   const model = useListModel(store, scope, filter, display);
   const [filterOpen, setFilterOpen] = useState(false);
   const [displayOpen, setDisplayOpen] = useState(false);
   const { selection } = listActions(store);
 
   // A new screen starts with nothing selected.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: clears when the scope changes
   useEffect(() => () => selection.clear(), [scope.key, selection]);
 
   const setSearch = (next: Partial<ListSearch>) => {

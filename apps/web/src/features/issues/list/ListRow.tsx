@@ -37,12 +37,13 @@ export const ListRow = observer(function ListRow({ issue, focused, selected, pro
   const labels = properties.has('labels') ? issue.labelIds.map((id) => store.labels.get(id)).filter((l) => !!l) : [];
   const done = state?.category === 'completed' || state?.category === 'canceled';
   return (
+    // biome-ignore lint/a11y/useKeyWithClickEvents: the list's keys (J/K, Enter, X) act on the focused row through the command registry
+    // biome-ignore lint/a11y/useSemanticElements: rows of a virtualized list are absolutely positioned divs, not <li>
     <div
       ref={drag?.setRef}
       {...drag?.listeners}
       role="listitem"
       aria-current={focused ? 'true' : undefined}
-      aria-selected={selected}
       data-testid="issue-row"
       data-identifier={issue.identifier}
       data-focused={focused ? 'true' : undefined}

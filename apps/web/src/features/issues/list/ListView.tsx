@@ -56,11 +56,14 @@ export const ListView = observer(function ListView({ groups, ctx, orderBy, prope
   const containers = useMemo(() => containersOf(groups), [groups]);
 
   // Stable per rows: the virtualizer recomputes its measurements only when these change.
-  const estimateSize = useCallback((i: number) => {
-    const r = lrRef.current.rows[i];
-    return isGroupRow(r) ? (r.level === 0 ? HEADER_HEIGHT : SUBHEADER_HEIGHT) : ROW_HEIGHT;
-  }, [lr]); // eslint-disable-line react-hooks/exhaustive-deps
-  const getItemKey = useCallback((i: number) => rowKey(lrRef.current, i), [lr]); // eslint-disable-line react-hooks/exhaustive-deps
+  const estimateSize = useCallback(
+    (i: number) => {
+      const r = lr.rows[i];
+      return isGroupRow(r) ? (r.level === 0 ? HEADER_HEIGHT : SUBHEADER_HEIGHT) : ROW_HEIGHT;
+    },
+    [lr],
+  );
+  const getItemKey = useCallback((i: number) => rowKey(lr, i), [lr]);
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller.current,
@@ -77,6 +80,7 @@ export const ListView = observer(function ListView({ groups, ctx, orderBy, prope
   }, [ids, ui]);
   useEffect(() => () => ui.setVisibleIssues([]), [ui]);
   // Issues deleted elsewhere leave the selection.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs whenever the shown issues change
   useEffect(() => selection.retain((id) => !!store.issues.get(id)), [ids, selection, store]);
 
   // Keep the focused row in view when the keyboard moves it.
@@ -176,7 +180,8 @@ export const ListView = observer(function ListView({ groups, ctx, orderBy, prope
     return { index: item.index, below, line: header || below ? item.end : item.start };
   };
   const list = (
-    <div ref={scroller} className="min-h-0 flex-1 overflow-y-auto" role="list" aria-label="Issues" data-testid="issue-list" aria-multiselectable="true" data-dnd={dnd ? 'ready' : undefined}>
+    // biome-ignore lint/a11y/useSemanticElements: the virtualized list positions its rows absolutely; a <ul> would hold wrappers, not items
+    <div ref={scroller} className="min-h-0 flex-1 overflow-y-auto" role="list" aria-label="Issues" data-testid="issue-list" data-dnd={dnd ? 'ready' : undefined}>
       <div className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
         {virtualizer.getVirtualItems().map((v) => {
           const row = rows[v.index]!;
@@ -257,10 +262,9 @@ type HeaderProps = { row: GroupRow; onToggle: () => void; onCreate?: (g: IssueGr
 
 function GroupHeader({ row, onToggle, onCreate }: HeaderProps) {
   const top = row.level === 0;
+  const Heading = top ? 'h2' : 'h3';
   return (
-    <div
-      role="heading"
-      aria-level={top ? 2 : 3}
+    <Heading
       data-testid={top ? 'group-header' : 'subgroup-header'}
       className={`group flex items-center gap-2 border-b border-line pr-4 ${top ? 'h-9 bg-subtle pl-3' : 'h-8 bg-bg pl-8'}`}
     >
@@ -281,6 +285,6 @@ function GroupHeader({ row, onToggle, onCreate }: HeaderProps) {
           <PlusIcon size={12} />
         </button>
       )}
-    </div>
+    </Heading>
   );
 }

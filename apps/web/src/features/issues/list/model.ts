@@ -53,23 +53,26 @@ export function useListModel(store: RootStore, scope: ListScope, filter: FilterN
   const version = source.version; // the observer's one dependency on the issue table
   // States, labels and people are small tables: read tracked, so renames re-render.
   const statesKey = store.states.all().map((s) => `${s.id}${s.name}${s.position}${s.category}`).join();
-  const ctx = useMemo(() => groupContext(store, scope.teamId), [store, scope.teamId, statesKey]); // eslint-disable-line react-hooks/exhaustive-deps
-  const sorted = useMemo(() => source.sortedFor(scope.key, scope.pick ?? null, display.orderBy), [source, scope, display.orderBy, version]); // eslint-disable-line react-hooks/exhaustive-deps
+  // biome-ignore lint/correctness/useExhaustiveDependencies: statesKey rebuilds the context when workflow states change (the store is mutated in place)
+  const ctx = useMemo(() => groupContext(store, scope.teamId), [store, scope.teamId, statesKey]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: version is the issue table's change counter; the source reads the table untracked
+  const sorted = useMemo(() => source.sortedFor(scope.key, scope.pick ?? null, display.orderBy), [source, scope, display.orderBy, version]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: statesKey recomputes when a state changes category
   const issues = useMemo(
     () =>
       applyQuery(sorted, filter, display, { categories: scope.categories }, {
         me: store.userId ?? '',
         stateCategory: (id) => store.states.get(id)?.category,
       }),
-    [sorted, filter, display, scope.categories, store, statesKey], // eslint-disable-line react-hooks/exhaustive-deps
+    [sorted, filter, display, scope.categories, store, statesKey],
   );
   const includeEmpty = display.layout === 'board' && (display.groupBy === 'state' || display.groupBy === 'priority');
-  const hidden = display.showCompleted ? undefined : new Set<StateCategory>(['completed', 'canceled']);
+  const showCompleted = display.showCompleted;
   const categories = useMemo(() => {
-    if (!hidden) return scope.categories;
+    if (showCompleted) return scope.categories;
     const base = scope.categories ?? new Set<StateCategory>(['triage', 'backlog', 'unstarted', 'started', 'completed', 'canceled']);
-    return new Set([...base].filter((c) => !hidden.has(c)));
-  }, [scope.categories, display.showCompleted]); // eslint-disable-line react-hooks/exhaustive-deps
+    return new Set([...base].filter((c) => c !== 'completed' && c !== 'canceled'));
+  }, [scope.categories, showCompleted]);
   const groups = useMemo(
     () => groupWithSub(issues, display.groupBy, display.subGroupBy, ctx, { includeEmpty, categories }),
     [issues, display.groupBy, display.subGroupBy, ctx, includeEmpty, categories],

@@ -69,8 +69,7 @@ export function withScope(scope: FilterCondition | null, filter: FilterNode | un
 function useSaveView(teamId: string | null, scope: FilterCondition | null) {
   const store = useStore();
   const [request, setRequest] = useState<SaveViewRequest | null>(null);
-  const scopeKey = JSON.stringify(scope);
-  const open = useCallback((filter: FilterNode | undefined, display: ViewDisplay) => setRequest({ filter: withScope(scope, filter), display, teamId }), [teamId, scopeKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  const open = useCallback((filter: FilterNode | undefined, display: ViewDisplay) => setRequest({ filter: withScope(scope, filter), display, teamId }), [teamId, scope]);
   const dialog = request && (
     <SaveViewDialog request={request} onClose={() => setRequest(null)} onSaved={(v) => store.workspace && go(viewPath(store.workspace.urlSlug, v.id))} />
   );
