@@ -1,0 +1,242 @@
+/**
+ * B6 (perf-baseline.md §3): import of `total` issues through the real API, then export of the
+ * same, on one engine.
+ *
+ * 1. A fresh database with an existing workspace (bench/lib/dataset.ts, no issues) and an owner
+ *    token with the `admin` scope; the API in its own process (bench/sync/api-entry.ts).
+ * 2. One member's WebSocket sync client stays connected and counts what the imports send.
+ * 3. The scaled Jira CSV files (lib/generate.ts) are posted one after another
+ *    (`POST /api/v1/imports?format=jira-csv`, 202) and each job is polled until it succeeds.
+ *    Wall time runs from the first upload to the last job's success. The API's peak RSS over
+ *    the whole import (`VmHWM` reset first, and 50 ms samples) minus its idle RSS after GC.
+ * 4. Export: `GET /api/v1/exports/workspace.json` and `/issues.csv` streamed to nothing: time,
+ *    bytes, peak RSS increase.
+ * 5. Floor: the rows the imports wrote (issue, issue_label, comment, issue_relation,
+ *    issue_history) COPYed into a fresh database of the same engine (lib/copy.ts), timed; the
+ *    tables they depend on are copied first, untimed. Gate on PostgreSQL: import ≤ 3× COPY.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { loadDataset, type RawDb as PoolDb } from '../lib/dataset.ts';
+import { createBenchDb, type EngineName, rawOf } from '../lib/engines.ts';
+import { log, round, sha256, sleep } from '../lib/util.ts';
+import { openSyncClient } from '../sync/lib/clients.ts';
+import { copyRowsCsv } from '../sync/lib/csv.ts';
+import { addClientMembers } from '../sync/lib/fixture.ts';
+import { procMemory, resetPeak, sampleRss } from '../sync/lib/memory.ts';
+import { type Child, startApi } from '../sync/lib/procs.ts';
+import { copyIn, copyOut, type RawDb as CopyDb, type TableDump } from './lib/copy.ts';
+import type { ImportFile } from './lib/generate.ts';
+
+/** Tables an import fills with one or more rows per issue (timed in the floor). */
+const BULK = ['issue', 'issue_label', 'comment', 'issue_relation', 'issue_history', 'issue_subscription'];
+/** Tables they depend on (copied first, untimed). */
+const PREREQUISITES = ['user', 'workspace', 'member', 'team', 'team_member', 'workflow_state', 'label'];
+
+/** One file's import. */
+export interface FileImport {
+  file: string;
+  issues: number;
+  bytes: number;
+  /** POST until 202 (upload, parse and validate). */
+  acceptMs: number;
+  /** POST until the job reads `succeeded`. */
+  totalMs: number;
+  counts: Record<string, number>;
+  problems: number;
+}
+
+/** B6 on one engine. */
+export interface ImportResult {
+  engine: EngineName;
+  issues: number;
+  files: FileImport[];
+  wallMs: number;
+  issuesPerSecond: number;
+  idleRssMB: number;
+  peakRssIncreaseMB: number;
+  sync: { framesReceived: number; opsReceived: number; versions: number; opsPer1kIssues: number };
+  export: Array<{ path: string; ms: number; bytes: number; rssIncreaseMB: number }>;
+  floor: { ms: number; tables: Array<{ table: string; rows: number; bytes: number; ms: number }> };
+  ratio: number;
+}
+
+async function peakDuring<T>(api: Child, fn: () => Promise<T>): Promise<{ value: T; idle: number; peak: number }> {
+  await api.memory();
+  await sleep(300);
+  const idle = procMemory(api.pid).rss;
+  const reset = resetPeak(api.pid);
+  const sampler = sampleRss(api.pid, 50);
+  const value = await fn();
+  const sampled = sampler.stop();
+  const peak = reset ? Math.max(sampled, procMemory(api.pid).peak) : sampled;
+  return { value, idle, peak };
+}
+
+async function importFile(url: string, token: string, f: ImportFile): Promise<FileImport> {
+  const t0 = performance.now();
+  const r = await fetch(`${url}/api/v1/imports?format=jira-csv&fileName=${encodeURIComponent(f.name)}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+    body: new Uint8Array(f.bytes),
+  });
+  const job = (await r.json()) as { id: string; status: string; detail?: string };
+  const acceptMs = performance.now() - t0;
+  if (r.status !== 202) throw new Error(`POST /imports ${f.name}: ${r.status} ${JSON.stringify(job).slice(0, 500)}`);
+  const deadline = performance.now() + 30 * 60_000;
+  for (;;) {
+    const g = await fetch(`${url}/api/v1/imports/${job.id}`, { headers: { authorization: `Bearer ${token}` } });
+    const j = (await g.json()) as { status: string; counts: Record<string, number>; problems: unknown[]; error?: string };
+    if (j.status === 'succeeded') {
+      return { file: f.name, issues: f.issues, bytes: f.bytes.length, acceptMs: round(acceptMs), totalMs: round(performance.now() - t0), counts: j.counts, problems: j.problems.length };
+    }
+    if (j.status === 'failed') throw new Error(`import ${f.name} failed: ${j.error} ${JSON.stringify(j.problems).slice(0, 500)}`);
+    if (performance.now() > deadline) throw new Error(`import ${f.name} not done in 30 minutes`);
+    await sleep(100);
+  }
+}
+
+async function download(url: string, token: string, p: string): Promise<{ ms: number; bytes: number }> {
+  const t0 = performance.now();
+  const r = await fetch(`${url}${p}`, { headers: { authorization: `Bearer ${token}` } });
+  if (r.status !== 200 || !r.body) throw new Error(`GET ${p}: ${r.status} ${await r.text()}`);
+  let bytes = 0;
+  const reader = r.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes += value.byteLength;
+  }
+  return { ms: round(performance.now() - t0), bytes };
+}
+
+/** Runs B6 on `engine` with the given files. */
+export async function runB6(engine: EngineName, files: ImportFile[]): Promise<ImportResult> {
+  const total = files.reduce((s, f) => s + f.issues, 0);
+  const source = await createBenchDb(engine);
+  const apiDir = engine === 'postgres' ? mkdtempSync(path.join(os.tmpdir(), 'exp-bench-import-')) : (source.dataDir as string);
+  let target: Awaited<ReturnType<typeof createBenchDb>> | undefined;
+  try {
+    // 1. Workspace, admin token, one member for the sync client.
+    const adminToken = `pat_${randomBytes(32).toString('base64url')}`;
+    let memberToken: string;
+    {
+      const database = await source.open();
+      try {
+        await database.migrate();
+        const raw = rawOf(database);
+        const fx = await loadDataset(raw, 0);
+        await copyRowsCsv(raw, 'personal_access_token', ['id', 'workspace_id', 'user_id', 'name', 'token_hash', 'token_prefix', 'scopes', 'created_at'], [
+          [crypto.randomUUID(), fx.workspaceId, fx.userId, 'bench admin', sha256(adminToken), adminToken.slice(0, 12), '["read","write","admin"]', new Date().toISOString()],
+        ]);
+        memberToken = (await addClientMembers(raw, fx.workspaceId, 1)).clientTokens[0] as string;
+      } finally {
+        await database.close();
+      }
+    }
+    const api = await startApi({ databaseUrl: source.url, dataDir: apiDir });
+    let result: Omit<ImportResult, 'floor' | 'ratio'>;
+    try {
+      // 2. A live sync client counts what it receives.
+      const head0 = await headOf(api.url, adminToken);
+      const client = await openSyncClient(api.url, memberToken, 0, head0);
+      let framesReceived = 0;
+      let opsReceived = 0;
+      client.onFrame = (text) => {
+        if (!text.startsWith('{"type":"ops"')) return;
+        framesReceived++;
+        opsReceived += (JSON.parse(text) as { ops: unknown[] }).ops.length;
+      };
+      // 3. The imports.
+      const t0 = performance.now();
+      const imp = await peakDuring(api, async () => {
+        const done: FileImport[] = [];
+        for (const f of files) {
+          const r = await importFile(api.url, adminToken, f);
+          log(`B6 ${engine}: ${f.name} (${f.issues} issues, ${(f.bytes.length / 1048576).toFixed(1)} MB) accepted in ${Math.round(r.acceptMs)} ms, done in ${Math.round(r.totalMs)} ms`);
+          done.push(r);
+        }
+        return done;
+      });
+      const wallMs = performance.now() - t0;
+      await sleep(1000);
+      client.close();
+      const imported = imp.value.reduce((s, f) => s + (f.counts.issues ?? 0), 0);
+      if (imported !== total) throw new Error(`imported ${imported} issues, expected ${total}`);
+      const head1 = await headOf(api.url, adminToken);
+      // 4. Exports.
+      const exports: ImportResult['export'] = [];
+      for (const p of ['/api/v1/exports/workspace.json', '/api/v1/exports/issues.csv']) {
+        const e = await peakDuring(api, () => download(api.url, adminToken, p));
+        exports.push({ path: p, ...e.value, rssIncreaseMB: round((e.peak - e.idle) / 1048576, 1) });
+        log(`B6 ${engine}: ${p} ${(e.value.bytes / 1048576).toFixed(1)} MB in ${Math.round(e.value.ms)} ms, RSS +${round((e.peak - e.idle) / 1048576, 1)} MB`);
+      }
+      result = {
+        engine,
+        issues: total,
+        files: imp.value,
+        wallMs: round(wallMs),
+        issuesPerSecond: Math.round(total / (wallMs / 1000)),
+        idleRssMB: round(imp.idle / 1048576, 1),
+        peakRssIncreaseMB: round((imp.peak - imp.idle) / 1048576, 1),
+        sync: { framesReceived, opsReceived, versions: head1 - head0, opsPer1kIssues: round((opsReceived / total) * 1000, 3) },
+        export: exports,
+      };
+    } finally {
+      await api.stop();
+    }
+    // 5. Floor: COPY of the same rows into a fresh database.
+    const dumps: TableDump[] = [];
+    {
+      const database = await source.open();
+      try {
+        const raw = withUrl(rawOf(database), source.url);
+        for (const t of [...PREREQUISITES, ...BULK]) {
+          dumps.push(await copyOut(raw, t));
+          log(`B6 ${engine}: read ${t} (${dumps[dumps.length - 1]!.rows} rows)`);
+        }
+      } finally {
+        await database.close();
+      }
+    }
+    target = await createBenchDb(engine);
+    const tdb = await target.open();
+    const tables: ImportResult['floor']['tables'] = [];
+    let floorMs = 0;
+    try {
+      await tdb.migrate();
+      const raw = withUrl(rawOf(tdb), target.url);
+      for (const d of dumps.filter((x) => PREREQUISITES.includes(x.table))) await copyIn(raw, d);
+      const t0 = performance.now();
+      for (const d of dumps.filter((x) => BULK.includes(x.table))) {
+        const t = performance.now();
+        await copyIn(raw, d);
+        tables.push({ table: d.table, rows: d.rows, bytes: d.data.length, ms: round(performance.now() - t) });
+      }
+      // PGlite: the WAL reaches the disk, as after each import's commit (Database.flush).
+      await tdb.flush();
+      floorMs = performance.now() - t0;
+    } finally {
+      await tdb.close();
+    }
+    log(`B6 ${engine}: COPY floor ${Math.round(floorMs)} ms (${tables.map((t) => `${t.table} ${t.rows}`).join(', ')}); import ${Math.round(result.wallMs)} ms`);
+    return { ...result, floor: { ms: round(floorMs), tables }, ratio: round(result.wallMs / floorMs) };
+  } finally {
+    await target?.destroy();
+    await source.destroy();
+    if (engine === 'postgres') rmSync(apiDir, { recursive: true, force: true });
+  }
+}
+
+function withUrl(raw: PoolDb, url: string | undefined): CopyDb {
+  return raw.kind === 'postgres' ? { ...raw, url: url as string } : raw;
+}
+
+async function headOf(url: string, token: string): Promise<number> {
+  const r = await fetch(`${url}/api/v1/sync/ops?after=0&limit=1`, { headers: { authorization: `Bearer ${token}` } });
+  const b = (await r.json()) as { headVersion: number };
+  if (r.status !== 200) throw new Error(`GET /sync/ops: ${r.status} ${JSON.stringify(b)}`);
+  return b.headVersion;
+}
