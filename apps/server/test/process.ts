@@ -39,8 +39,8 @@ export interface ServerProcess {
  * @param env extra environment (DATABASE_URL, REDIS_URL, …); `dataDir` reuses a data directory
  * @throws Error when it does not become ready within `timeoutMs`
  */
-export async function startServer(opts: { env?: Record<string, string>; dataDir?: string; timeoutMs?: number } = {}): Promise<ServerProcess> {
-  const port = await freePort();
+export async function startServer(opts: { env?: Record<string, string>; dataDir?: string; timeoutMs?: number; port?: number } = {}): Promise<ServerProcess> {
+  const port = opts.port ?? (await freePort());
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'exp-srv-'));
   const url = `http://127.0.0.1:${port}`;
   let out = '';
