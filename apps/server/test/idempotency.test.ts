@@ -61,15 +61,17 @@ describe('Idempotency-Key', () => {
   });
 
   it('lets a retry run once after a first attempt that failed', async () => {
-    // The first attempt conflicts (key ENG is taken): 409 releases the key.
-    const first = await api(t.app, 'POST', '/api/v1/teams', { as: alice, body: { name: 'Retry', key: 'ENG' }, headers: { 'idempotency-key': 'k-retry' } });
+    // The first attempt conflicts (key TMP is taken): 409 releases the key.
+    const blocker = await api(t.app, 'POST', '/api/v1/teams', { as: alice, body: { name: 'Blocker', key: 'TMP' } });
+    expect(blocker.status).toBe(201);
+    const body = { name: 'Retry', key: 'TMP' };
+    const first = await api(t.app, 'POST', '/api/v1/teams', { as: alice, body, headers: { 'idempotency-key': 'k-retry' } });
     expect(first.status).toBe(409);
-    // The same request is retried after the conflicting team is renamed: it runs, once.
-    const eng = (await api(t.app, 'GET', '/api/v1/teams/ENG', { as: alice })).body;
-    expect((await api(t.app, 'PATCH', `/api/v1/teams/${eng.id}`, { as: alice, body: { key: 'ENGX' } })).status).toBe(200);
-    const retry = await api(t.app, 'POST', '/api/v1/teams', { as: alice, body: { name: 'Retry', key: 'ENG' }, headers: { 'idempotency-key': 'k-retry' } });
+    // The same request is retried after the conflicting team is gone: it runs, once.
+    expect((await api(t.app, 'DELETE', `/api/v1/teams/${blocker.body.id}`, { as: alice })).status).toBe(204);
+    const retry = await api(t.app, 'POST', '/api/v1/teams', { as: alice, body, headers: { 'idempotency-key': 'k-retry' } });
     expect(retry.status).toBe(201);
-    const replay = await api(t.app, 'POST', '/api/v1/teams', { as: alice, body: { name: 'Retry', key: 'ENG' }, headers: { 'idempotency-key': 'k-retry' } });
+    const replay = await api(t.app, 'POST', '/api/v1/teams', { as: alice, body, headers: { 'idempotency-key': 'k-retry' } });
     expect(replay.status).toBe(201);
     expect(replay.body.id).toBe(retry.body.id);
     expect(await teamsNamed('Retry')).toHaveLength(1);
