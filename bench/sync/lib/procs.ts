@@ -41,7 +41,9 @@ export async function spawnChild(o: SpawnOptions): Promise<Child> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let out = '';
-  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', o.script], {
+  // BENCH_NODE_ARGS: extra flags for diagnostics, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+  const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, ['--expose-gc', ...extra, '--import', 'tsx', o.script], {
     cwd: root,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...o.env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
