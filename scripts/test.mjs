@@ -49,7 +49,11 @@ const vitest = spawnSync('npx', ['vitest', 'run', '--reporter=default', '--repor
 try {
   const r = JSON.parse(readFileSync('.tmp/vitest.json', 'utf8'));
   passed += r.numPassedTests;
-  failed += r.numFailedTests + (r.numFailedTestSuites ?? 0);
+  failed += r.numFailedTests;
+  // A file that failed without a failing test (it did not load, or a hook threw) counts once.
+  for (const f of r.testResults ?? []) {
+    if (f.status === 'failed' && !(f.assertionResults ?? []).some((a) => a.status === 'failed')) failed += 1;
+  }
   if (r.numTotalTests === 0) failed += 1;
 } catch {
   failed += 1;
