@@ -5,12 +5,10 @@
  * its transaction rolled back. Expect: 200 created, distinct numbers, no 5xx, and every
  * `GET /issues/ENG-n` resolves.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { openDatabase } from '@exponential/db';
-import { withDatabase } from './global-setup.ts';
-import { api, createTestApp, createWorkspace, engine, signIn, type TestApp } from './helpers.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { api, createTestApp, createWorkspace, engine, signIn, type TestApp, createEmptyPostgresDatabase } from './helpers.ts';
 import { type ServerProcess, sessionFetch, signInOver, startServer } from './process.ts';
 
 const servers: ServerProcess[] = [];
@@ -57,17 +55,9 @@ describe(`200 concurrent creations on ${engine}`, () => {
       await storm([send], ws.team.id);
       return;
     }
-    const admin = inject('pgAdminUrl');
-    const name = `exp_conc_${randomBytes(5).toString('hex')}`;
-    const a = await openDatabase({ url: admin, max: 1 });
-    await a.postgres!.unsafe(`create database "${name}"`);
-    await a.close();
-    dropDb = async () => {
-      const b = await openDatabase({ url: admin, max: 1 });
-      await b.postgres!.unsafe(`drop database if exists "${name}" with (force)`);
-      await b.close();
-    };
-    const env = { DATABASE_URL: withDatabase(admin, name) };
+    const pg = await createEmptyPostgresDatabase('exp_conc');
+    dropDb = pg.drop;
+    const env = { DATABASE_URL: pg.url };
     const [one, two] = await Promise.all([startServer({ env }), startServer({ env })]);
     servers.push(one!, two!);
     const cookie = await signInOver(one!, 'storm@example.com');

@@ -3,13 +3,9 @@
  * PostgreSQL: teams created one by one (each 201 awaited) are all there after a restart, and the
  * stale PGlite lock file left by the killed process is taken over.
  */
-import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import { openDatabase } from '@exponential/db';
-import { engine } from './helpers.ts';
-import { withDatabase } from './global-setup.ts';
+import { engine, createEmptyPostgresDatabase } from './helpers.ts';
 import { type ServerProcess, sessionFetch, signInOver, startServer } from './process.ts';
 
 const started: ServerProcess[] = [];
@@ -22,17 +18,9 @@ afterAll(async () => {
 
 async function serverEnv(): Promise<Record<string, string>> {
   if (engine === 'pglite') return {};
-  const admin = inject('pgAdminUrl');
-  const name = `exp_dur_${randomBytes(5).toString('hex')}`;
-  const a = await openDatabase({ url: admin, max: 1 });
-  await a.postgres!.unsafe(`create database "${name}"`);
-  await a.close();
-  dropDb = async () => {
-    const b = await openDatabase({ url: admin, max: 1 });
-    await b.postgres!.unsafe(`drop database if exists "${name}" with (force)`);
-    await b.close();
-  };
-  return { DATABASE_URL: withDatabase(admin, name) };
+  const pg = await createEmptyPostgresDatabase('exp_dur');
+  dropDb = pg.drop;
+  return { DATABASE_URL: pg.url };
 }
 
 describe(`durability on ${engine}`, () => {

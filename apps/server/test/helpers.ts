@@ -151,3 +151,24 @@ export async function createWorkspace(t: TestApp, who: SignedIn, name = 'Acme', 
   if (res.status !== 201) throw new Error(`workspace failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as { workspace: { id: string; urlSlug: string }; team: { id: string; key: string } };
 }
+
+/**
+ * An empty PostgreSQL database for server processes a test starts itself (they migrate it), with
+ * the `DATABASE_URL` to give them and a `drop` to call afterwards.
+ * @param prefix readable part of the database name
+ */
+export async function createEmptyPostgresDatabase(prefix: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const admin = inject('pgAdminUrl');
+  const name = `${prefix}_${randomBytes(5).toString('hex')}`;
+  const a = await openDatabase({ url: admin, max: 1 });
+  await a.postgres!.unsafe(`create database "${name}"`);
+  await a.close();
+  return {
+    url: withDatabase(admin, name),
+    async drop() {
+      const b = await openDatabase({ url: admin, max: 1 });
+      await b.postgres!.unsafe(`drop database if exists "${name}" with (force)`);
+      await b.close();
+    },
+  };
+}

@@ -7,10 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { openDatabase } from '@exponential/db';
-import { withDatabase } from './global-setup.ts';
-import { engine } from './helpers.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { engine, createEmptyPostgresDatabase } from './helpers.ts';
 import { type ServerProcess, startServer } from './process.ts';
 
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -38,18 +36,10 @@ describe(`production smoke (${engine})`, () => {
       expect(r.stderr).toContain('DATABASE_URL is required in production');
       return;
     }
-    const admin = inject('pgAdminUrl');
-    const name = `exp_smoke_${randomBytes(5).toString('hex')}`;
-    const a = await openDatabase({ url: admin, max: 1 });
-    await a.postgres!.unsafe(`create database "${name}"`);
-    await a.close();
-    dropDb = async () => {
-      const b = await openDatabase({ url: admin, max: 1 });
-      await b.postgres!.unsafe(`drop database if exists "${name}" with (force)`);
-      await b.close();
-    };
+    const pg = await createEmptyPostgresDatabase('exp_smoke');
+    dropDb = pg.drop;
     const server = await startServer({
-      env: { NODE_ENV: 'production', DATABASE_URL: withDatabase(admin, name), EXPONENTIAL_APP_URL: 'https://tracker.example.test', ...secrets },
+      env: { NODE_ENV: 'production', DATABASE_URL: pg.url, EXPONENTIAL_APP_URL: 'https://tracker.example.test', ...secrets },
     });
     servers.push(server);
     const webBuilt = existsSync(path.join(root, 'apps/web/dist/index.html'));

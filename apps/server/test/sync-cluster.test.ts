@@ -6,11 +6,9 @@
  * 127.0.0.1:6379; two processes cannot share an embedded database, so this runs on PostgreSQL
  * in both Vitest projects.
  */
-import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { openDatabase } from '@exponential/db';
-import { withDatabase } from './global-setup.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createEmptyPostgresDatabase } from './helpers.ts';
 import { type ServerProcess, sessionFetch, signInOver, startServer } from './process.ts';
 import { type Frame, openSocket, type TestSocket } from './sync-helpers.ts';
 
@@ -25,17 +23,9 @@ afterAll(async () => {
 });
 
 async function freshDatabase(): Promise<string> {
-  const admin = inject('pgAdminUrl');
-  const name = `exp_sync_${randomBytes(5).toString('hex')}`;
-  const a = await openDatabase({ url: admin, max: 1 });
-  await a.postgres!.unsafe(`create database "${name}"`);
-  await a.close();
-  dropDb = async () => {
-    const b = await openDatabase({ url: admin, max: 1 });
-    await b.postgres!.unsafe(`drop database if exists "${name}" with (force)`);
-    await b.close();
-  };
-  return withDatabase(admin, name);
+  const pg = await createEmptyPostgresDatabase('exp_sync');
+  dropDb = pg.drop;
+  return pg.url;
 }
 
 async function listen(server: ServerProcess, token: string, baseVersion: number): Promise<TestSocket> {

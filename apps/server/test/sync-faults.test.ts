@@ -6,13 +6,10 @@
  * process (Redis fan-out) while the first is down; on PGlite (one process per data directory)
  * they go through the same server once it answers.
  */
-import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { openDatabase } from '@exponential/db';
+import { afterAll, describe, expect, it } from 'vitest';
 import { expectConverged, quiesce, startClient } from '../../../packages/sdk/test/harness.ts';
-import { withDatabase } from './global-setup.ts';
-import { engine } from './helpers.ts';
+import { engine, createEmptyPostgresDatabase } from './helpers.ts';
 import { type ServerProcess, sessionFetch, signInOver, startServer } from './process.ts';
 
 const servers: ServerProcess[] = [];
@@ -30,17 +27,9 @@ afterAll(async () => {
 
 async function env(): Promise<Record<string, string>> {
   if (engine === 'pglite') return {};
-  const admin = inject('pgAdminUrl');
-  const name = `exp_faults_${randomBytes(5).toString('hex')}`;
-  const a = await openDatabase({ url: admin, max: 1 });
-  await a.postgres!.unsafe(`create database "${name}"`);
-  await a.close();
-  dropDb = async () => {
-    const b = await openDatabase({ url: admin, max: 1 });
-    await b.postgres!.unsafe(`drop database if exists "${name}" with (force)`);
-    await b.close();
-  };
-  return { DATABASE_URL: withDatabase(admin, name), REDIS_URL: 'redis://127.0.0.1:6379' };
+  const pg = await createEmptyPostgresDatabase('exp_faults');
+  dropDb = pg.drop;
+  return { DATABASE_URL: pg.url, REDIS_URL: 'redis://127.0.0.1:6379' };
 }
 
 const bearer = (url: string, token: string) => async (method: string, path: string, body?: unknown) => {
