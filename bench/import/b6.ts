@@ -21,7 +21,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { loadDataset, type RawDb as PoolDb } from '../lib/dataset.ts';
 import { createBenchDb, type EngineName, rawOf } from '../lib/engines.ts';
-import { log, round, sha256, sleep } from '../lib/util.ts';
+import { log, quantile, round, sha256, sleep } from '../lib/util.ts';
 import { openSyncClient } from '../sync/lib/clients.ts';
 import { copyRowsCsv } from '../sync/lib/csv.ts';
 import { addClientMembers } from '../sync/lib/fixture.ts';
@@ -59,6 +59,8 @@ export interface ImportResult {
   peakRssIncreaseMB: number;
   sync: { framesReceived: number; opsReceived: number; versions: number; opsPer1kIssues: number };
   export: Array<{ path: string; ms: number; bytes: number; rssIncreaseMB: number }>;
+  /** `GET /api/healthz` sent every 200 ms during the imports: answer times (ms). */
+  healthz: { requests: number; p50: number; p99: number; max: number };
   floor: { ms: number; tables: Array<{ table: string; rows: number; bytes: number; ms: number }> };
   ratio: number;
 }
@@ -149,7 +151,8 @@ export async function runB6(engine: EngineName, files: ImportFile[]): Promise<Im
         framesReceived++;
         opsReceived += (JSON.parse(text) as { ops: unknown[] }).ops.length;
       };
-      // 3. The imports.
+      // 3. The imports, while a probe measures how long the API takes to answer anything else.
+      const probe = responsiveness(api.url);
       const t0 = performance.now();
       const imp = await peakDuring(api, async () => {
         const done: FileImport[] = [];
@@ -161,6 +164,7 @@ export async function runB6(engine: EngineName, files: ImportFile[]): Promise<Im
         return done;
       });
       const wallMs = performance.now() - t0;
+      const stall = await probe.stop();
       await sleep(1000);
       client.close();
       const imported = imp.value.reduce((s, f) => s + (f.counts.issues ?? 0), 0);
@@ -183,7 +187,11 @@ export async function runB6(engine: EngineName, files: ImportFile[]): Promise<Im
         peakRssIncreaseMB: round((imp.peak - imp.idle) / 1048576, 1),
         sync: { framesReceived, opsReceived, versions: head1 - head0, opsPer1kIssues: round((opsReceived / total) * 1000, 3) },
         export: exports,
+        healthz: stall,
       };
+    } catch (err) {
+      const exit = api.child.exitCode ?? api.child.signalCode;
+      throw new Error(`${err instanceof Error ? err.message : String(err)}; API ${exit === null ? 'still running' : `exited (${exit})`}; its last output:\n${api.output().slice(-3000)}`);
     } finally {
       await api.stop();
     }
@@ -228,6 +236,32 @@ export async function runB6(engine: EngineName, files: ImportFile[]): Promise<Im
     await source.destroy();
     if (engine === 'postgres') rmSync(apiDir, { recursive: true, force: true });
   }
+}
+
+/** Sends `GET /api/healthz` every 200 ms (one at a time) until stopped; answer-time percentiles. */
+function responsiveness(url: string): { stop(): Promise<ImportResult['healthz']> } {
+  const times: number[] = [];
+  let running = true;
+  const loop = (async () => {
+    const deadline = performance.now() + 60 * 60_000;
+    while (running && performance.now() < deadline) {
+      const t = performance.now();
+      try {
+        await (await fetch(`${url}/api/healthz`)).arrayBuffer();
+      } catch {
+        // counted by its time all the same
+      }
+      times.push(performance.now() - t);
+      await sleep(200);
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return { requests: times.length, p50: round(quantile(times, 0.5)), p99: round(quantile(times, 0.99)), max: round(Math.max(...times)) };
+    },
+  };
 }
 
 function withUrl(raw: PoolDb, url: string | undefined): CopyDb {

@@ -46,6 +46,8 @@ export function writeImportReport(r: ImportReport): string[] {
       `| ${x.engine} | ${s(x.wallMs)} | ${x.issuesPerSecond} | ${s(x.floor.ms)} | ${x.ratio} | ${gate} | ${x.peakRssIncreaseMB} MB (idle ${x.idleRssMB} MB): ${ok(x.peakRssIncreaseMB <= 512 * 1.1)} | ${x.sync.opsReceived} in ${x.sync.framesReceived} frames, ${x.sync.versions} versions (${x.sync.opsPer1kIssues}): ${ok(x.sync.opsPer1kIssues <= 1)} | ${j ? `${s(j.ms)}, ${(j.bytes / 1048576).toFixed(1)} MB, RSS +${j.rssIncreaseMB} MB` : '–'} | ${c ? `${s(c.ms)}, ${(c.bytes / 1048576).toFixed(1)} MB, RSS +${c.rssIncreaseMB} MB` : '–'} |`,
     );
   }
+  md.push('', 'Responsiveness during the imports (`GET /api/healthz` every 200 ms, answer time):', '');
+  for (const x of r.results) if (x.healthz) md.push(`- ${x.engine}: ${x.healthz.requests} requests, p50 ${x.healthz.p50} ms, p99 ${x.healthz.p99} ms, max ${x.healthz.max} ms`);
   md.push('', 'Per file (upload → 202, and → job succeeded):', '');
   for (const x of r.results) {
     md.push(`- ${x.engine}: ${x.files.map((f) => `${f.file} ${f.issues} issues: accepted ${s(f.acceptMs)}, done ${s(f.totalMs)} (${Math.round(f.issues / (f.totalMs / 1000))}/s; ${f.counts.comments ?? 0} comments, ${f.counts.relations ?? 0} relations, ${f.problems} problems listed)`).join('; ')}`);

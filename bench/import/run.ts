@@ -23,7 +23,7 @@ function args(argv: string[]) {
     return i === -1 ? undefined : argv[i + 1];
   };
   if (argv.includes('--help')) {
-    console.log('bench/import/run.ts [--quick] [--engine postgres,pglite] [--issues N] [--per-file N]');
+    console.log('bench/import/run.ts [--quick] [--engine postgres,pglite] [--issues N] [--per-file N] [--tag NAME]');
     process.exit(0);
   }
   const quick = argv.includes('--quick');
@@ -32,6 +32,8 @@ function args(argv: string[]) {
     engines: (get('--engine') ?? 'postgres,pglite').split(',') as EngineName[],
     issues: Number(get('--issues') ?? (quick ? 10_000 : 100_000)),
     perFile: Number(get('--per-file') ?? 40_000),
+    /** Suffix of the result files (a partial run must not overwrite the full one). */
+    tag: get('--tag'),
   };
 }
 
@@ -53,7 +55,7 @@ async function main() {
   }
   const files = writeImportReport({
     date: started.toISOString(),
-    mode: o.quick ? 'quick' : 'full',
+    mode: `${o.quick ? 'quick' : 'full'}${o.tag ? `-${o.tag}` : ''}`,
     machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memGB: Math.round(os.totalmem() / 1073741824), node: process.version },
     load: { start: loadStart, end: os.loadavg() },
     source: { file: SOURCE, issues: gen.sourceIssues },

@@ -18,7 +18,8 @@ import { MemoryPersistence, SyncClient, SyncStore, fetchBootstrap } from '@expon
 import { log, median, quantile, round, sleep } from '../lib/util.ts';
 import type { SyncDb } from './lib/fixture.ts';
 import { type FloorPass, oplogFloor, oplogFloorSingle } from './lib/floor.ts';
-import { startApi } from './lib/procs.ts';
+import { startApi, startRawWs } from './lib/procs.ts';
+import { openRawPublisher } from './lib/clients.ts';
 import { headVersion } from './b7.ts';
 
 const PRIORITIES = ['none', 'urgent', 'high', 'medium', 'low'];
@@ -34,7 +35,8 @@ export interface CatchUpResult {
   floorSingle: { ms: number; bytes: number };
   ratio: number;
   client: { parseMs: number; applyMs: number; sdkResumeMs: number; sdkCatchUpMs: number; sdkLoadMs: number };
-  storm: { clients: number; allCaughtUpMs: number; p50Ms: number; bytes: number; failures: number };
+  /** `floorMs`: the raw ws server sending the same frames to as many subscribers (no database). */
+  storm: { clients: number; allCaughtUpMs: number; p50Ms: number; bytes: number; failures: number; floorMs: number; floorBytes: number };
 }
 
 /** One WebSocket catch-up from `baseVersion`, keeping the `ops` frames (bytes, client apply). */
@@ -201,6 +203,8 @@ export async function runB8(db: SyncDb, o: { ops: number; runs: number; storm: n
     );
     const allCaughtUpMs = Math.max(...done);
     log(`B8 storm: ${done.length} of ${tokens.length} clients caught up in ${Math.round(allCaughtUpMs)} ms`);
+    const stormFloor = await rawStorm(frames, tokens.length);
+    log(`B8 storm floor: the same ${frames.length} frames to ${tokens.length} raw ws subscribers in ${Math.round(stormFloor.ms)} ms`);
 
     const wsMs = wsRuns.map((r) => r.ms);
     const floorMs = floors.map((f) => f.ms);
@@ -220,7 +224,7 @@ export async function runB8(db: SyncDb, o: { ops: number; runs: number; storm: n
         sdkLoadMs: round((marks.catchingUp ?? ts) - ts),
         sdkCatchUpMs: round((marks.live ?? 0) - (marks.catchingUp ?? 0)),
       },
-      storm: { clients: tokens.length, allCaughtUpMs: round(allCaughtUpMs), p50Ms: round(quantile(done, 0.5)), bytes: stormBytes, failures },
+      storm: { clients: tokens.length, allCaughtUpMs: round(allCaughtUpMs), p50Ms: round(quantile(done, 0.5)), bytes: stormBytes, failures, floorMs: round(stormFloor.ms), floorBytes: stormFloor.bytes },
     };
   } finally {
     await api.stop();
@@ -258,4 +262,49 @@ async function wsCatchUpCounting(url: string, token: string, index: number, base
       }
     });
   });
+}
+
+/**
+ * Floor of the storm: bench/sync/raw-ws-server.ts sends the same `frames` (as captured from the
+ * API) to `n` subscribers that, like the storm's clients, only count bytes. Time from the first
+ * send until every subscriber has every frame.
+ */
+async function rawStorm(frames: string[], n: number): Promise<{ ms: number; bytes: number }> {
+  const { default: WebSocket } = await import('ws');
+  const raw = await startRawWs();
+  const subs: InstanceType<typeof WebSocket>[] = [];
+  try {
+    for (let i = 0; i < n; i++) {
+      const ws = new WebSocket(`${raw.url.replace(/^http/, 'ws')}/sub`);
+      await new Promise<void>((resolve, reject) => {
+        ws.once('open', () => resolve());
+        ws.once('error', reject);
+      });
+      subs.push(ws);
+    }
+    const pub = await openRawPublisher(raw.url);
+    let bytes = 0;
+    let finished = 0;
+    const t0 = performance.now();
+    const all = new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`storm floor: ${finished} of ${n} done in 120 s`)), 120_000);
+      for (const ws of subs) {
+        let got = 0;
+        ws.on('message', (data) => {
+          bytes += (data as Buffer).length;
+          if (++got === frames.length && ++finished === n) {
+            clearTimeout(timer);
+            resolve(performance.now() - t0);
+          }
+        });
+      }
+    });
+    for (const f of frames) pub.send(f);
+    const ms = await all;
+    pub.terminate();
+    return { ms, bytes };
+  } finally {
+    for (const ws of subs) ws.terminate();
+    await raw.stop();
+  }
 }

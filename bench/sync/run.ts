@@ -20,7 +20,7 @@ import { runB12 } from './b12.ts';
 import { prepareSyncDb, type SyncDb } from './lib/fixture.ts';
 import { writeSyncReport } from './report.ts';
 
-const HELP = `bench/sync/run.ts [--quick] [--only B7,B8,B9,B12] [--runs N] [--sizes 100,1000] [--ops N] [--issues N] [--redis URL] [--topologies 1,2]`;
+const HELP = `bench/sync/run.ts [--quick] [--only B7,B8,B9,B12] [--runs N] [--sizes 100,1000] [--ops N] [--issues N] [--redis URL] [--topologies 1,2] [--tag NAME]`;
 
 function args(argv: string[]) {
   const get = (name: string) => {
@@ -42,6 +42,8 @@ function args(argv: string[]) {
     issues: Number(get('--issues') ?? (quick ? 10_000 : 100_000)),
     storm: 100,
     topologies: (get('--topologies') ?? '1,2').split(',').map(Number) as Array<1 | 2>,
+    /** Suffix of the result files (a partial run must not overwrite the full one). */
+    tag: get('--tag'),
     redisUrl: get('--redis') ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   };
 }
@@ -78,7 +80,7 @@ async function main() {
   }
   const report = {
     date: started.toISOString(),
-    mode: o.quick ? 'quick' : 'full',
+    mode: `${o.quick ? 'quick' : 'full'}${o.tag ? `-${o.tag}` : ''}`,
     engine: 'postgres',
     machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memGB: Math.round(os.totalmem() / 1073741824), node: process.version },
     load: { start: loadStart, end: os.loadavg() },
