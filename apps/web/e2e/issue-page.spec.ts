@@ -58,9 +58,14 @@ test('edits every property by keyboard, copies the ID, branch and URL, undoes, a
   const labels = page.getByTestId('label-picker');
   await expect(labels).toBeVisible();
   await page.keyboard.type('Bug');
+  // Wait for the typed filter to apply before Enter picks the first match (a slow render would
+  // otherwise toggle whichever label was first before).
+  await expect(labels.getByText('Performance')).toBeHidden();
   await page.keyboard.press('Enter');
+  await expect(page.getByTestId('label-chip')).toHaveCount(1);
   await page.keyboard.press('Control+a');
   await page.keyboard.type('Performance');
+  await expect(labels.getByText('Bug')).toBeHidden();
   await page.keyboard.press('Enter');
   await page.keyboard.press('Escape');
   await expect(labels).toBeHidden();
