@@ -46,6 +46,8 @@ export interface FileImport {
   totalMs: number;
   counts: Record<string, number>;
   problems: number;
+  /** Job polls the server dropped (connection reset) and that were retried. */
+  droppedPolls: number;
 }
 
 /** B6 on one engine. */
@@ -88,14 +90,24 @@ async function importFile(url: string, token: string, f: ImportFile): Promise<Fi
   const acceptMs = performance.now() - t0;
   if (r.status !== 202) throw new Error(`POST /imports ${f.name}: ${r.status} ${JSON.stringify(job).slice(0, 500)}`);
   const deadline = performance.now() + 30 * 60_000;
+  let resets = 0;
   for (;;) {
-    const g = await fetch(`${url}/api/v1/imports/${job.id}`, { headers: { authorization: `Bearer ${token}` } });
-    const j = (await g.json()) as { status: string; counts: Record<string, number>; problems: unknown[]; error?: string };
+    if (performance.now() > deadline) throw new Error(`import ${f.name} not done in 30 minutes`);
+    let j: { status: string; counts: Record<string, number>; problems: unknown[]; error?: string };
+    try {
+      const g = await fetch(`${url}/api/v1/imports/${job.id}`, { headers: { authorization: `Bearer ${token}` } });
+      j = (await g.json()) as typeof j;
+    } catch (err) {
+      // The server may drop a request it could not read in time (a stalled event loop): retry.
+      resets++;
+      log(`GET /imports/${job.id}: ${(err as Error).message} (${String(((err as Error).cause as Error)?.message ?? '')}); retrying`);
+      await sleep(500);
+      continue;
+    }
     if (j.status === 'succeeded') {
-      return { file: f.name, issues: f.issues, bytes: f.bytes.length, acceptMs: round(acceptMs), totalMs: round(performance.now() - t0), counts: j.counts, problems: j.problems.length };
+      return { file: f.name, issues: f.issues, bytes: f.bytes.length, acceptMs: round(acceptMs), totalMs: round(performance.now() - t0), counts: j.counts, problems: j.problems.length, droppedPolls: resets };
     }
     if (j.status === 'failed') throw new Error(`import ${f.name} failed: ${j.error} ${JSON.stringify(j.problems).slice(0, 500)}`);
-    if (performance.now() > deadline) throw new Error(`import ${f.name} not done in 30 minutes`);
     await sleep(100);
   }
 }
@@ -191,7 +203,8 @@ export async function runB6(engine: EngineName, files: ImportFile[]): Promise<Im
       };
     } catch (err) {
       const exit = api.child.exitCode ?? api.child.signalCode;
-      throw new Error(`${err instanceof Error ? err.message : String(err)}; API ${exit === null ? 'still running' : `exited (${exit})`}; its last output:\n${api.output().slice(-3000)}`);
+      const cause = err instanceof Error && err.cause ? ` (cause: ${String((err.cause as Error).message ?? err.cause)})` : '';
+      throw new Error(`${err instanceof Error ? err.message : String(err)}${cause}; API ${exit === null ? 'still running' : `exited (${exit})`}; its last output:\n${api.output().slice(-3000)}`);
     } finally {
       await api.stop();
     }
@@ -251,7 +264,9 @@ function responsiveness(url: string): { stop(): Promise<ImportResult['healthz']>
       } catch {
         // counted by its time all the same
       }
-      times.push(performance.now() - t);
+      const took = performance.now() - t;
+      times.push(took);
+      if (took > 5000) log(`healthz took ${Math.round(took)} ms (answered at ${new Date().toISOString().slice(11, 19)})`);
       await sleep(200);
     }
   })();

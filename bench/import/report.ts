@@ -50,7 +50,7 @@ export function writeImportReport(r: ImportReport): string[] {
   for (const x of r.results) if (x.healthz) md.push(`- ${x.engine}: ${x.healthz.requests} requests, p50 ${x.healthz.p50} ms, p99 ${x.healthz.p99} ms, max ${x.healthz.max} ms`);
   md.push('', 'Per file (upload → 202, and → job succeeded):', '');
   for (const x of r.results) {
-    md.push(`- ${x.engine}: ${x.files.map((f) => `${f.file} ${f.issues} issues: accepted ${s(f.acceptMs)}, done ${s(f.totalMs)} (${Math.round(f.issues / (f.totalMs / 1000))}/s; ${f.counts.comments ?? 0} comments, ${f.counts.relations ?? 0} relations, ${f.problems} problems listed)`).join('; ')}`);
+    md.push(`- ${x.engine}: ${x.files.map((f) => `${f.file} ${f.issues} issues: accepted ${s(f.acceptMs)}, done ${s(f.totalMs)} (${Math.round(f.issues / (f.totalMs / 1000))}/s; ${f.counts.comments ?? 0} comments, ${f.counts.relations ?? 0} relations, ${f.problems} problems listed${f.droppedPolls ? `; ${f.droppedPolls} status polls dropped by the server and retried` : ''})`).join('; ')}`);
     md.push(`  - COPY floor per table: ${x.floor.tables.map((t) => `${t.table} ${t.rows} rows ${round(t.ms)} ms`).join(', ')}`);
   }
   for (const [e, err] of Object.entries(r.errors)) md.push('', `## ${e} — FAILED`, '', '```', err.slice(0, 3000), '```');
