@@ -20,7 +20,7 @@ import { runB12 } from './b12.ts';
 import { prepareSyncDb, type SyncDb } from './lib/fixture.ts';
 import { writeSyncReport } from './report.ts';
 
-const HELP = `bench/sync/run.ts [--quick] [--only B7,B8,B9,B12] [--runs N] [--sizes 100,1000] [--ops N] [--issues N] [--redis URL] [--topologies 1,2] [--tag NAME]`;
+const HELP = `bench/sync/run.ts [--quick] [--only B7,B8,B9,B12] [--runs N] [--sizes 100,1000] [--ops N] [--issues N] [--redis URL] [--topologies 1,2] [--tag NAME] [--engine postgres|pglite]`;
 
 function args(argv: string[]) {
   const get = (name: string) => {
@@ -44,6 +44,8 @@ function args(argv: string[]) {
     topologies: (get('--topologies') ?? '1,2').split(',').map(Number) as Array<1 | 2>,
     /** Suffix of the result files (a partial run must not overwrite the full one). */
     tag: get('--tag'),
+    /** B9 and B12 also run on PGlite; B7 and B8 need PostgreSQL (Redis topology, postgres.js floor). */
+    engine: (get('--engine') ?? 'postgres') as 'postgres' | 'pglite',
     redisUrl: get('--redis') ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   };
 }
@@ -68,7 +70,8 @@ async function main() {
     }
   };
   try {
-    db = await prepareSyncDb('postgres', o.issues, maxN);
+    if (o.engine === 'pglite') for (const id of ['B7', 'B8']) if (o.only.delete(id)) log(`${id} needs PostgreSQL: skipped on PGlite`);
+    db = await prepareSyncDb(o.engine, o.issues, maxN);
     log(`database ready in ${db.loadSeconds.toFixed(1)} s`);
     const d = db;
     await step('B12', () => runB12(d, Math.max(...o.sizes), o.quick ? 25 : 45));
@@ -81,7 +84,7 @@ async function main() {
   const report = {
     date: started.toISOString(),
     mode: `${o.quick ? 'quick' : 'full'}${o.tag ? `-${o.tag}` : ''}`,
-    engine: 'postgres',
+    engine: o.engine,
     machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memGB: Math.round(os.totalmem() / 1073741824), node: process.version },
     load: { start: loadStart, end: os.loadavg() },
     sizes: { issues: o.issues, clients: o.sizes, ops: o.ops, runs: o.runs, storm: o.storm },
