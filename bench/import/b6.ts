@@ -73,7 +73,12 @@ async function peakDuring<T>(api: Child, fn: () => Promise<T>): Promise<{ value:
   const idle = procMemory(api.pid).rss;
   const reset = resetPeak(api.pid);
   const sampler = sampleRss(api.pid, 50);
-  const value = await fn();
+  let value: T;
+  try {
+    value = await fn();
+  } finally {
+    sampler.stop();
+  }
   const sampled = sampler.stop();
   const peak = reset ? Math.max(sampled, procMemory(api.pid).peak) : sampled;
   return { value, idle, peak };
@@ -174,7 +179,7 @@ export async function runB6(engine: EngineName, files: ImportFile[]): Promise<Im
           done.push(r);
         }
         return done;
-      });
+      }).finally(() => probe.stop());
       const wallMs = performance.now() - t0;
       const stall = await probe.stop();
       await sleep(1000);
@@ -271,6 +276,7 @@ function responsiveness(url: string): { stop(): Promise<ImportResult['healthz']>
     }
   })();
   return {
+    /** Stops the probe (idempotent); resolves with the figures once its last request ended. */
     async stop() {
       running = false;
       await loop;

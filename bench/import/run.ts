@@ -67,7 +67,11 @@ async function main() {
   if (Object.keys(errors).length) process.exitCode = 1;
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+main().then(
+  // Exit even if a failed step left a socket or timer behind: a benchmark always ends.
+  () => process.exit(process.exitCode ?? 0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -42,6 +42,22 @@ async function download(url: string, token: string, pid: number, memory: () => P
   const before = procMemory(pid).rss;
   const peakReset = resetPeak(pid);
   const sampler = sampleRss(pid, 50);
+  try {
+    return await read(url, token, pid, memory, before, peakReset, sampler);
+  } finally {
+    sampler.stop();
+  }
+}
+
+async function read(
+  url: string,
+  token: string,
+  pid: number,
+  memory: () => Promise<{ rss: number }>,
+  before: number,
+  peakReset: boolean,
+  sampler: { stop(): number },
+): Promise<BootstrapRun> {
   const t0 = performance.now();
   const res = await fetch(`${url}/api/v1/sync/bootstrap`, { headers: { authorization: `Bearer ${token}`, accept: 'application/x-ndjson' } });
   if (res.status !== 200 || !res.body) throw new Error(`bootstrap: ${res.status} ${await res.text()}`);
