@@ -3,13 +3,12 @@
  * ⌘/Ctrl+Enter to post, Escape to leave. An unsent comment is kept as a draft in localStorage per
  * issue (and thread) and comes back on the next visit, as Linear keeps unsent comments.
  */
-import { lazy, Suspense, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { useStore } from '../../store/context.tsx';
 import { Button } from '../../ui/Button.tsx';
 import { Kbd } from '../../ui/Kbd.tsx';
+import { LazyRichEditor } from '../issue-page/LazyRichEditor.tsx';
 import type { RichEditorHandle } from '../issue-page/RichEditor.tsx';
-
-const RichEditor = lazy(() => import('../issue-page/RichEditor.tsx'));
 
 const draftKey = (issueId: string, parentId: string | null) => `exponential.commentDraft.${issueId}${parentId ? `.${parentId}` : ''}`;
 
@@ -79,8 +78,8 @@ export function Composer({ issueId, parentId = null, placeholder = 'Leave a comm
 
   return (
     <div className="rounded-lg border border-line bg-elevated px-3 pt-2 pb-2 shadow-xs focus-within:border-line-strong" data-testid={parentId ? 'reply-composer' : editing ? 'edit-composer' : 'comment-composer'}>
-      <Suspense fallback={<div className="prose-issue prose-compact min-h-[1.6em] py-1 text-faint">{placeholder}</div>}>
-        <RichEditor
+      <LazyRichEditor
+          fallbackClassName="prose-compact min-h-[1.6em] py-1"
           html={html}
           label={parentId ? 'Reply' : editing ? 'Edit comment' : 'Comment'}
           placeholder={placeholder}
@@ -94,7 +93,6 @@ export function Composer({ issueId, parentId = null, placeholder = 'Leave a comm
           onSubmit={() => void submit()}
           onCancel={onDone}
         />
-      </Suspense>
       <div className="mt-1 flex items-center justify-end gap-2">
         {onDone && (
           <Button size="sm" variant="ghost" onClick={onDone}>

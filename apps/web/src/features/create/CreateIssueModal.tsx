@@ -8,7 +8,7 @@
  * of one submission.
  */
 import { observer } from 'mobx-react-lite';
-import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { ApiError, uuid } from '../../api/client.ts';
 import { useStore } from '../../store/context.tsx';
 import type { CreateIssueDefaults } from '../../store/ui.ts';
@@ -16,6 +16,7 @@ import { Button } from '../../ui/Button.tsx';
 import { Avatar, ChevronDown, PRIORITY_LABELS, PriorityIcon, StateIcon } from '../../ui/icons.tsx';
 import { Kbd } from '../../ui/Kbd.tsx';
 import { Modal } from '../../ui/Modal.tsx';
+import { LazyRichEditor, preloadRichEditor } from '../issue-page/LazyRichEditor.tsx';
 import type { RichEditorHandle } from '../issue-page/RichEditor.tsx';
 import { formatDue, } from '../pickers/dates.ts';
 import {
@@ -26,8 +27,6 @@ import { TeamBadge } from '../shell/Sidebar.tsx';
 import { CreatePicker, type Pill } from './CreatePicker.tsx';
 import { clearDraft, hasContent, type IssueDraft, loadDraft, saveDraft } from './drafts.ts';
 
-const loadEditor = () => import('../issue-page/RichEditor.tsx');
-const RichEditor = lazy(loadEditor);
 
 function PillButton({ onClick, children, label, testId, muted }: { onClick: () => void; children: React.ReactNode; label: string; testId?: string; muted?: boolean }) {
   return (
@@ -94,9 +93,7 @@ export const CreateIssueModal = observer(function CreateIssueModal({ defaults }:
   const parent = form.parentId ? store.issue(form.parentId) : undefined;
   const labels = form.labelIds.map((id) => store.labels.get(id)).filter((l) => !!l);
 
-  useEffect(() => {
-    void loadEditor();
-  }, []);
+  useEffect(preloadRichEditor, []);
   useEffect(() => {
     if (wsId) saveDraft(wsId, form);
   }, [wsId, form]);
@@ -235,24 +232,23 @@ export const CreateIssueModal = observer(function CreateIssueModal({ defaults }:
               // Enter moves on to the description; ⌘/Ctrl+Enter creates.
               if (e.key === 'Enter' && !e.metaKey && !e.ctrlKey && !e.nativeEvent.isComposing) {
                 e.preventDefault();
-                editor.current?.focus();
+                if (editor.current) editor.current.focus();
+                else e.currentTarget.form?.querySelector<HTMLTextAreaElement>('[data-testid="editor-fallback"]')?.focus();
               }
             }}
             className="w-full bg-transparent text-xl font-medium outline-none placeholder:text-faint"
           />
           <div className="mt-2 max-h-[40vh] min-h-[120px] overflow-y-auto">
-            <Suspense fallback={<div className="prose-issue min-h-[6em] text-faint">Add description…</div>}>
-              <RichEditor
-                key={editorKey}
-                html={form.description}
-                label="Description"
-                placeholder="Add description…"
-                onReady={(h) => (editor.current = h)}
-                onChange={(description) => set({ description })}
-                onSubmit={() => void submitRef.current()}
-                onCancel={close}
-              />
-            </Suspense>
+            <LazyRichEditor
+              key={editorKey}
+              html={form.description}
+              label="Description"
+              placeholder="Add description…"
+              onReady={(h) => (editor.current = h)}
+              onChange={(description) => set({ description })}
+              onSubmit={() => void submitRef.current()}
+              onCancel={close}
+            />
           </div>
         </div>
         <div className="flex flex-wrap items-center gap-1.5 px-4 pb-3" aria-label="Properties" role="group">

@@ -137,7 +137,7 @@ export const IssuePage = observer(function IssuePage() {
                 <Properties issue={issue} />
               </div>
             )}
-            <div className="mt-3">
+            <div className="mt-3" data-testid="issue-description">
               <Suspense fallback={issue.description ? <RichText html={issue.description} /> : <div className="prose-issue text-faint">Add description…</div>}>
                 <DescriptionEditor
                   key={issue.id}

@@ -175,16 +175,23 @@ export const RichEditor = observer(function RichEditor(props: RichEditorProps) {
     editor.commands.setContent(props.html ?? '', { emitUpdate: false });
   }, [editor, props.html]);
 
+  // The handle is given once the view is mounted and initialised (commands throw before that).
   useEffect(() => {
     if (!editor) return;
-    cb.current.onReady?.({
-      focus: () => editor.commands.focus('end'),
-      clear: () => {
-        saved.current = null;
-        editor.commands.clearContent(false);
-      },
-      html: () => emptyToNull(editor.getHTML()),
-    });
+    const ready = () =>
+      cb.current.onReady?.({
+        focus: () => editor.commands.focus('end'),
+        clear: () => {
+          saved.current = null;
+          editor.commands.clearContent(false);
+        },
+        html: () => emptyToNull(editor.getHTML()),
+      });
+    if (editor.isInitialized) ready();
+    else editor.on('create', ready);
+    return () => {
+      editor.off('create', ready);
+    };
   }, [editor]);
 
   return (
