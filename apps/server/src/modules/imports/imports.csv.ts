@@ -9,9 +9,12 @@
  * {@link CSV_MAX_CELL} characters, and a NUL character. Row numbers are spreadsheet rows: the
  * header is row 1 and the first record row 2, however many lines a record spans.
  */
-import { CsvError, parse } from 'csv-parse/sync';
+import { isUtf8 } from 'node:buffer';
+import { CsvError, parse } from 'csv-parse';
+import { parse as parseSync } from 'csv-parse/sync';
 import type { Problem } from './imports.model.ts';
 import { rejectFile } from './imports.errors.ts';
+import { Slicer } from './imports.slicer.ts';
 
 /** Most data rows one CSV import takes (documented in docs/IMPORT.md). */
 export const CSV_MAX_ROWS = 50_000;
@@ -45,36 +48,23 @@ export function cellProblem(severity: Problem['severity'], row: number, columnIn
   return { severity, path: cellPath(row, columnIndex, header), message, row, column: header[columnIndex] ?? `#${columnIndex + 1}` };
 }
 
-type Parsed = { record: string[]; info: { records: number } };
-
-function parseText(text: string, onBadCr: (row: number, col: number) => void): Parsed[] {
-  return parse(text, {
-    bom: true,
-    relax_column_count: true,
-    record_delimiter: ['\r\n', '\n'],
-    info: true,
-    cast: (value: string, ctx: { quoting: boolean; records: number; index: number }) => {
-      if (!ctx.quoting && value.includes('\r')) onBadCr(ctx.records + 1, ctx.index);
-      return value;
-    },
-  }) as unknown as Parsed[];
+/** Whole-text parse, used only to locate a bad byte's cell in a file that is not UTF-8. */
+function parseText(text: string): string[][] {
+  return parseSync(text, { bom: true, relax_column_count: true, record_delimiter: ['\r\n', '\n'] }) as string[][];
 }
 
-/** Decodes bytes; on invalid UTF-8, finds the first cell holding a bad byte and refuses the file. */
-function decode(bytes: Uint8Array, encoding: CsvEncoding): string {
-  if (encoding === 'windows-1252') return new TextDecoder('windows-1252').decode(bytes);
-  try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch {
+/** Refuses bytes that are not UTF-8, naming the first cell that holds a bad byte. */
+function rejectNotUtf8(bytes: Uint8Array): never {
+  {
     const lossy = new TextDecoder('utf-8').decode(bytes);
     let where = 'the file';
     let row: number | undefined;
     let column: string | undefined;
     try {
-      const recs = parseText(lossy, () => {});
-      const header = recs[0]?.record ?? [];
+      const recs = parseText(lossy);
+      const header = recs[0] ?? [];
       outer: for (let r = 0; r < recs.length; r++) {
-        const cells = recs[r]!.record;
+        const cells = recs[r]!;
         for (let c = 0; c < cells.length; c++) {
           if (cells[c]!.includes('\uFFFD')) {
             where = cellPath(r + 1, c, header);
@@ -113,23 +103,74 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
   return lo;
 }
 
+/** Bytes fed to the parser at a time (between two turns of the event loop at most). */
+const CSV_CHUNK_BYTES = 256 * 1024;
+
+/** True when `bytes` hold a CR (0x0D) that is not followed by LF: only then must quoting be tracked. */
+function hasBareCr(bytes: Uint8Array): boolean {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let i = b.indexOf(13); i !== -1; i = b.indexOf(13, i + 1)) if (b[i + 1] !== 10) return true;
+  return false;
+}
+
 /**
- * Parses a CSV upload.
+ * Parses a CSV upload, streaming: the bytes go to csv-parse's stream parser in
+ * {@link CSV_CHUNK_BYTES} slices, with a turn of the event loop between slices (when `slicer` says
+ * the slice took long enough), so a 100,000-row file never blocks the server. Parsing stops at
+ * the first row past {@link CSV_MAX_ROWS}. UTF-8 is checked up front (`buffer.isUtf8`), without
+ * decoding the whole file into one string.
+ * @param slicer decides when to yield (default: a fresh {@link Slicer})
  * @throws AppError 400 `invalid_encoding` | `malformed_csv`, 422 `invalid_csv` (limits, empty),
  *   each naming the row and column at fault
  */
-export function readCsv(bytes: Uint8Array, encoding: CsvEncoding = 'utf-8'): CsvTable {
-  const text = decode(bytes, encoding);
+export async function readCsv(bytes: Uint8Array, encoding: CsvEncoding = 'utf-8', slicer: Slicer = new Slicer()): Promise<CsvTable> {
+  if (encoding === 'utf-8' && !isUtf8(bytes)) rejectNotUtf8(bytes);
   const badCr: Array<[number, number]> = [];
-  let recs: Parsed[];
-  try {
-    recs = parseText(text, (row, col) => badCr.push([row, col]));
-  } catch (err) {
+  const recs: string[][] = [];
+  let tooMany = false;
+  // The cast callback (which needs csv-parse's per-field info, about 10× slower) only runs when
+  // a bare CR exists somewhere; without one no unquoted field can hold a CR.
+  const trackCr = hasBareCr(bytes);
+  const parser = parse({
+    bom: true,
+    relax_column_count: true,
+    record_delimiter: ['\r\n', '\n'],
+    ...(trackCr
+      ? {
+          cast: (value: string, ctx: { quoting: boolean; records: number; index: number }) => {
+            if (!ctx.quoting && value.includes('\r')) badCr.push([ctx.records + 1, ctx.index]);
+            return value;
+          },
+        }
+      : {}),
+  });
+  let failure: unknown;
+  parser.on('data', (r: string[]) => {
+    if (recs.length > CSV_MAX_ROWS) tooMany = true;
+    else recs.push(r);
+  });
+  parser.on('error', (e) => { failure ??= e; });
+  const ended = new Promise<void>((resolve) => {
+    parser.on('end', resolve);
+    parser.on('error', () => resolve());
+  });
+  const latin = encoding === 'windows-1252' ? new TextDecoder('windows-1252') : null;
+  for (let i = 0; i < bytes.byteLength && failure === undefined && !tooMany; i += CSV_CHUNK_BYTES) {
+    const chunk = bytes.subarray(i, i + CSV_CHUNK_BYTES);
+    parser.write(latin ? latin.decode(chunk, { stream: true }) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    await slicer.maybe();
+  }
+  if (failure === undefined) {
+    parser.end();
+    await ended;
+  } else parser.destroy();
+  if (failure !== undefined) {
+    const err = failure;
     if (err instanceof CsvError) {
       const e = err as CsvError & { records?: number; index?: number; lines?: number };
       const row = (e.records ?? 0) + 1;
       const col = typeof e.index === 'number' ? e.index : 0;
-      const header = row > 1 ? firstRecord(text) : [];
+      const header = row > 1 ? (recs[0] ?? []).map((h) => h.trim()) : [];
       const what = e.code === 'CSV_QUOTE_NOT_CLOSED'
         ? `a quoted field starting on line ${e.lines ?? '?'} is never closed`
         : e.code === 'INVALID_OPENING_QUOTE'
@@ -139,21 +180,21 @@ export function readCsv(bytes: Uint8Array, encoding: CsvEncoding = 'utf-8'): Csv
     }
     throw err;
   }
-  if (!recs.length || recs[0]!.record.every((c) => c.trim() === '')) {
+  if (!recs.length || recs[0]!.every((c) => c.trim() === '')) {
     throw rejectFile(422, 'invalid_csv', 'The file is empty: it needs a header row and at least one row', [{ severity: 'error', path: 'row 1', message: 'no header row', row: 1 }]);
   }
-  const header = recs[0]!.record.map((h) => h.trim());
+  const header = recs[0]!.map((h) => h.trim());
   const problems: Problem[] = [];
   for (const [row, col] of badCr.slice(0, 20)) {
     problems.push(cellProblem('error', row, col, header, 'a carriage return (CR) inside an unquoted field; quote the field or use CRLF/LF only between rows'));
   }
   if (recs.length === 1) problems.push({ severity: 'error', path: 'row 2', message: 'the file has a header but no rows', row: 2 });
-  if (recs.length - 1 > CSV_MAX_ROWS) {
+  if (tooMany) {
     problems.push({ severity: 'error', path: `row ${CSV_MAX_ROWS + 2}`, message: `more than ${CSV_MAX_ROWS.toLocaleString('en')} rows; split the file`, row: CSV_MAX_ROWS + 2 });
   }
   const rows: CsvRow[] = [];
   for (let r = 1; r < recs.length && problems.length < 100; r++) {
-    const cells = recs[r]!.record;
+    const cells = recs[r]!;
     for (let c = 0; c < cells.length; c++) {
       const v = cells[c]!;
       if (v.length > CSV_MAX_CELL) {
@@ -166,21 +207,14 @@ export function readCsv(bytes: Uint8Array, encoding: CsvEncoding = 'utf-8'): Csv
       problems.push(cellProblem('error', r + 1, header.length, header, `the row has ${cells.length} cells but the header names ${header.length} columns`));
     }
     rows.push({ cells, row: r + 1 });
+    if ((r & 1023) === 0) await slicer.maybe();
   }
+  recs.length = 0;
   if (problems.length) {
     const first = problems[0]!;
     throw rejectFile(problems.some((p) => p.message.includes('carriage return')) ? 400 : 422, 'invalid_csv', `The file cannot be imported: ${first.path}: ${first.message}`, problems);
   }
   return { header, rows };
-}
-
-function firstRecord(text: string): string[] {
-  try {
-    const nl = text.search(/\r?\n/);
-    return (parse(nl >= 0 ? text.slice(0, nl) : text, { bom: true }) as string[][])[0]?.map((h) => h.trim()) ?? [];
-  } catch {
-    return [];
-  }
 }
 
 /**

@@ -7,6 +7,7 @@ import { rejectFile } from './imports.errors.ts';
 import { type CsvEncoding, readCsv } from './imports.csv.ts';
 import { JsonReader, readJson } from './imports.json.ts';
 import type { ImportDoc } from './imports.model.ts';
+import { Slicer } from './imports.slicer.ts';
 import { validateDoc, type Validation } from './imports.validate.ts';
 import { parseExponentialCsv } from './parsers/exponential-csv.ts';
 import { parseExponentialJson } from './parsers/exponential-json.ts';
@@ -44,12 +45,13 @@ function decodeUtf8(bytes: Uint8Array, what: string): string {
 }
 
 /**
- * Parses and validates an upload.
+ * Parses and validates an upload, in slices with turns of the event loop between them (see
+ * imports.slicer.ts), so the server keeps answering meanwhile.
  * @throws AppError 400 (unreadable file), 422 (structure the format requires is missing)
  */
-export function parseUpload(bytes: Uint8Array, opts: ParseOptions): { doc: ImportDoc; validation: Validation } {
+export async function parseUpload(bytes: Uint8Array, opts: ParseOptions): Promise<{ doc: ImportDoc; validation: Validation }> {
   try {
-    return parseOrThrow(bytes, opts);
+    return await parseOrThrow(bytes, opts);
   } catch (err) {
     if (err instanceof AppError) throw err;
     // A file must never crash the server: whatever a parser did not foresee is the file's fault here.
@@ -58,11 +60,13 @@ export function parseUpload(bytes: Uint8Array, opts: ParseOptions): { doc: Impor
   }
 }
 
-function parseOrThrow(bytes: Uint8Array, opts: ParseOptions): { doc: ImportDoc; validation: Validation } {
+async function parseOrThrow(bytes: Uint8Array, opts: ParseOptions): Promise<{ doc: ImportDoc; validation: Validation }> {
   let doc: ImportDoc;
   const f = opts.format;
+  const slicer = new Slicer();
   if (f.endsWith('-csv')) {
-    const table = readCsv(bytes, opts.encoding);
+    const table = await readCsv(bytes, opts.encoding, slicer);
+    await slicer.yield();
     doc = f === 'jira-csv' ? parseJiraCsv(table) : f === 'linear-csv' ? parseLinearCsv(table) : f === 'monorail-csv' ? parseMonorailCsv(table) : parseExponentialCsv(table);
   } else if (f === 'jira-xml') {
     doc = parseJiraXml(decodeUtf8(bytes, 'XML file'));
@@ -77,5 +81,6 @@ function parseOrThrow(bytes: Uint8Array, opts: ParseOptions): { doc: ImportDoc; 
   if (!doc.issues.length && !doc.problems.some((p) => p.severity === 'error')) {
     doc.problems.push({ severity: 'error', path: '$', message: 'the file holds no issues' });
   }
-  return { doc, validation: validateDoc(doc, opts.mode) };
+  await slicer.yield();
+  return { doc, validation: await validateDoc(doc, opts.mode, slicer) };
 }

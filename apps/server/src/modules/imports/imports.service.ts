@@ -1,11 +1,12 @@
 /**
  * Imports: dry runs and import jobs (owners and admins only, lib/policy.ts `workspace.import`).
  *
- * Both parse and validate the upload first, before anything is written: an unreadable file is a
- * 400, an invalid one a 422 listing every problem (all-or-nothing mode). A dry run then runs the
+ * Both parse and validate the upload first, ONCE, before anything is written (in slices that let
+ * the event loop run, imports.slicer.ts): an unreadable file is a 400, an invalid one a 422 listing
+ * every problem (all-or-nothing mode). A dry run then runs the
  * real writer inside a transaction that is always rolled back, so its counts are exactly what the
- * import would create. A real import stores an `import_job` row, answers 202, and writes in the
- * background in ONE mutation; the job's status, progress and result survive in the table. A job
+ * import would create. A real import stores an `import_job` row, answers 202, and writes the
+ * parsed document in the background in ONE mutation; the job's status, progress and result survive in the table. A job
  * left `queued` or `running` by a process that stopped is reported `failed` when read after
  * {@link STALE_AFTER_MS} without progress.
  */
@@ -20,8 +21,9 @@ import { iso } from '../../lib/schemas.ts';
 import { runMutation, type MutationContext } from '../../sync/mutation.ts';
 import { getReadableTeam, type TeamViewer } from '../teams/teams.repository.ts';
 import { MAX_LISTED_PROBLEMS, problemErrors } from './imports.errors.ts';
-import { type ImportCounts, type Problem, zeroCounts } from './imports.model.ts';
+import { type ImportCounts, type ImportDoc, type Problem, zeroCounts } from './imports.model.ts';
 import { type ImportFormat, type ParseOptions, parseUpload } from './imports.parse.ts';
+import type { Validation } from './imports.validate.ts';
 import { writeImport } from './imports.writer.ts';
 
 /** A job not updated for this long while queued or running belonged to a stopped process. */
@@ -70,8 +72,8 @@ export function createImportService(deps: ModuleDeps) {
   const live = new Map<string, number>();
   const running = new Set<Promise<void>>();
 
-  function parseOrReject(input: ImportInput) {
-    const { doc, validation } = parseUpload(input.bytes, input);
+  async function parseOrReject(input: ImportInput) {
+    const { doc, validation } = await parseUpload(input.bytes, input);
     if (validation.errors.length) {
       const first = validation.errors[0]!;
       throw new AppError(
@@ -89,12 +91,12 @@ export function createImportService(deps: ModuleDeps) {
     return (await getReadableTeam(db, viewer, ref, '/query/team')).id;
   }
 
-  async function run(jobId: string, viewer: TeamViewer, input: ImportInput, teamId: string | null) {
+  /** Writes an upload already parsed and validated by `start` (the file is parsed once). */
+  async function run(jobId: string, viewer: TeamViewer, parsed: { doc: ImportDoc; validation: Validation }, teamId: string | null) {
     const update = (set: Partial<JobRow>) => db.update(importJob).set({ ...set, updatedAt: deps.clock.now() }).where(eq(importJob.id, jobId));
+    const { doc, validation } = parsed;
     try {
-      await update({ status: 'running', progress: 5, startedAt: deps.clock.now() });
-      const { doc, validation } = parseOrReject(input);
-      await update({ progress: 20 });
+      await update({ status: 'running', progress: 20, startedAt: deps.clock.now() });
       const { value } = await runMutation(deps, viewer.workspaceId, viewer.userId, async (ctx) => {
         await assertStillMember(ctx.tx, viewer);
         return writeImport(ctx, doc, { importId: jobId, targetTeamId: teamId, onProgress: (f) => live.set(jobId, 20 + Math.floor(f * 79)) });
@@ -121,7 +123,7 @@ export function createImportService(deps: ModuleDeps) {
     async dryRun(viewer: TeamViewer, input: ImportInput) {
       authorize(viewer, 'workspace.import', 'Only workspace owners and admins can import');
       const teamId = await targetTeam(viewer, input.team);
-      const { doc, validation } = parseUpload(input.bytes, input);
+      const { doc, validation } = await parseUpload(input.bytes, input);
       let counts = zeroCounts();
       let problems = [...doc.problems];
       if (!validation.errors.length) {
@@ -151,7 +153,8 @@ export function createImportService(deps: ModuleDeps) {
     async start(viewer: TeamViewer, input: ImportInput) {
       authorize(viewer, 'workspace.import', 'Only workspace owners and admins can import');
       const teamId = await targetTeam(viewer, input.team);
-      const { validation } = parseOrReject(input);
+      const parsed = await parseOrReject(input);
+      const { validation } = parsed;
       const id = newId();
       const { value: job } = await runMutation(deps, viewer.workspaceId, viewer.userId, async (ctx) => {
         const [row] = await ctx.tx.insert(importJob).values({
@@ -161,7 +164,8 @@ export function createImportService(deps: ModuleDeps) {
         }).returning();
         return row!;
       });
-      const p = new Promise<void>((resolve) => setImmediate(() => run(id, viewer, input, teamId).finally(resolve)));
+      // The job keeps the parsed document, not the upload's bytes (released with the request).
+      const p = new Promise<void>((resolve) => setImmediate(() => run(id, viewer, parsed, teamId).finally(resolve)));
       running.add(p);
       void p.finally(() => running.delete(p));
       return presentJob(job);

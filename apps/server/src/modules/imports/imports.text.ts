@@ -74,3 +74,20 @@ export function taskList(title: string, items: Array<{ name: string; done: boole
   const lis = items.map((i) => `<li data-type="taskItem" data-checked="${i.done}"><p>${escapeHtml(i.name)}</p></li>`);
   return `<h3>${escapeHtml(title)}</h3><ul data-type="taskList">${lis.join('')}</ul>`;
 }
+
+/** Owner (an issue or comment of a document) → the HTML that validation produced with the sanitizer. */
+const sanitized = new WeakMap<object, string>();
+
+/** Records that `html` is the sanitizer's own output for `owner` (set by validation). */
+export function markSanitized(owner: object, html: string): void {
+  sanitized.set(owner, html);
+}
+
+/**
+ * The HTML to store for `owner`: `html` itself when validation marked exactly this string as the
+ * sanitizer's output, else `html` run through `sanitizeRichText` (the sanitizer is idempotent, so
+ * both give the same text; this only saves sanitizing twice).
+ */
+export function safeHtmlOf(owner: object, html: string): string {
+  return sanitized.get(owner) === html ? html : sanitizeRichText(html);
+}

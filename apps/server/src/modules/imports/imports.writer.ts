@@ -25,6 +25,8 @@ import type { MutationContext } from '../../sync/mutation.ts';
 import { createTeamIn } from '../teams/teams.service.ts';
 import { resolveIdentities, type PlaceholderIdentity } from './imports.identities.ts';
 import { keyCandidate } from './imports.mapping.ts';
+import { Slicer } from './imports.slicer.ts';
+import { safeHtmlOf } from './imports.text.ts';
 import { type ImportCounts, type ImportDoc, type ImportIssue, type Problem, type StateCategory, zeroCounts } from './imports.model.ts';
 
 /** Options of {@link writeImport}. */
@@ -54,11 +56,37 @@ const PALETTE = ['#5e6ad2', '#26b5ce', '#0f783c', '#f2c94c', '#f2994a', '#eb5757
 const stateKey = (s: string) => s.toLowerCase().replace(/[\s_-]+/g, '');
 const colorFor = (name: string) => PALETTE[[...name].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % PALETTE.length]!;
 
-async function insertChunks<T>(rows: T[], insert: (chunk: T[]) => Promise<unknown>, progress?: () => void) {
+/**
+ * Inserts `rows` in multi-row INSERTs of {@link CHUNK}, letting the event loop run between them
+ * when the slice is used up (on PGlite a query never waits for I/O, so without this nothing else
+ * would run until the whole import's transaction ends).
+ */
+async function insertChunks<T>(rows: T[], insert: (chunk: T[]) => Promise<unknown>, slicer: Slicer, progress?: (n: number) => void) {
   for (let i = 0; i < rows.length; i += CHUNK) {
-    await insert(rows.slice(i, i + CHUNK));
-    progress?.();
+    const chunk = rows.slice(i, i + CHUNK);
+    await insert(chunk);
+    progress?.(chunk.length);
+    await slicer.maybe();
   }
+}
+
+/** Largest number in `values` and `floor` (a loop: spreading 100,000+ arguments into Math.max throws). */
+export function maxOf(values: Iterable<number>, floor: number): number {
+  let max = floor;
+  for (const v of values) if (v > max) max = v;
+  return max;
+}
+
+/** Groups `items` by `keyOf` in one pass, keeping their order inside each group. */
+export function groupBy<T, K>(items: Iterable<T>, keyOf: (item: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const item of items) {
+    const k = keyOf(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
 }
 
 /** Replaces every string in `v` that is a source id with its new id (history changes). */
@@ -75,6 +103,7 @@ function remapIds(v: unknown, map: Map<string, string>): unknown {
  */
 export async function writeImport(ctx: MutationContext, doc: ImportDoc, opts: WriteOptions): Promise<WriteResult> {
   const { tx, workspaceId, now, actorId } = ctx;
+  const slicer = new Slicer();
   const counts = zeroCounts();
   const problems: Problem[] = [];
   const silent: MutationContext = { ...ctx, emit: () => {} };
@@ -206,15 +235,13 @@ export async function writeImport(ctx: MutationContext, doc: ImportDoc, opts: Wr
   // Issues: numbers and ranks per team, parents before children.
   const idOf = new Map(doc.issues.map((i) => [i.ref, newId()]));
   for (const [ref, id] of idOf) remap.set(ref, id);
-  const byTeam = new Map<string, ImportIssue[]>();
-  for (const i of doc.issues) {
-    const t = teamOf.get(i.teamRef)!;
-    byTeam.set(t.id, [...(byTeam.get(t.id) ?? []), i]);
-  }
+  const byTeam = groupBy(doc.issues, (i) => teamOf.get(i.teamRef)!.id);
+  const teamById = new Map([...teamOf.values()].map((x) => [x.id, x]));
   const numberOf = new Map<string, number>();
   const rankOf = new Map<string, string>();
   for (const [teamId, list] of byTeam) {
-    const t = [...teamOf.values()].find((x) => x.id === teamId)!;
+    await slicer.maybe();
+    const t = teamById.get(teamId)!;
     const [fresh] = await tx.select({ issueCount: team.issueCount }).from(team).where(eq(team.id, teamId)).for('update');
     const counter = fresh!.issueCount;
     const nums = list.map((i) => i.number);
@@ -225,7 +252,7 @@ export async function writeImport(ctx: MutationContext, doc: ImportDoc, opts: Wr
     if (!keep && list.some((i) => typeof i.number === 'number')) {
       problems.push({ severity: 'warning', path: t.key, message: `team ${t.key} already has issues numbered up to ${counter}: imported issues get new numbers from ${counter + 1} (their original keys are kept as external keys)` });
     }
-    const max = Math.max(next, ...[...numberOf.entries()].filter(([r]) => list.some((i) => i.ref === r)).map(([, n]) => n));
+    const max = maxOf(list.map((i) => numberOf.get(i.ref)!), next);
     await tx.update(team).set({ issueCount: max }).where(eq(team.id, teamId));
     const [last] = await tx.select({ sortOrder: issue.sortOrder }).from(issue).where(eq(issue.teamId, teamId)).orderBy(desc(issue.sortOrder)).limit(1);
     const own = list.map((i) => i.sortOrder);
@@ -258,7 +285,7 @@ export async function writeImport(ctx: MutationContext, doc: ImportDoc, opts: Wr
 
   const total = Math.max(1, doc.issues.length * 2 + doc.comments.length);
   let done = 0;
-  const tick = (n: number) => () => { done += n; opts.onProgress?.(Math.min(1, done / total)); };
+  const tick = (n: number) => { done += n; opts.onProgress?.(Math.min(1, done / total)); };
   // Rich text was sanitized at validation; it goes through the sanitizer again at the write, as
   // every writer of a rich-text column does (test/sanitize.test.ts). Idempotent on sanitized HTML.
   const rows = topo.map((i) => {
@@ -268,7 +295,7 @@ export async function writeImport(ctx: MutationContext, doc: ImportDoc, opts: Wr
     const updated = i.updatedAt && i.updatedAt >= created ? i.updatedAt : created;
     const fill = !exponential;
     return {
-      id: idOf.get(i.ref)!, workspaceId, teamId: t.id, number: numberOf.get(i.ref)!, title: i.title, description: i.html ? sanitizeRichText(i.html) : null, stateId: st.id,
+      id: idOf.get(i.ref)!, workspaceId, teamId: t.id, number: numberOf.get(i.ref)!, title: i.title, description: i.html ? safeHtmlOf(i, i.html) : null, stateId: st.id,
       assigneeId: userOf(i.assigneeRef), creatorId: userOf(i.creatorRef), priority: i.priority, estimate: i.estimate ?? null,
       parentId: i.parentRef ? idOf.get(i.parentRef) ?? null : null, sortOrder: rankOf.get(i.ref)!, dueDate: i.dueDate ?? null,
       startedAt: i.startedAt ?? null,
@@ -279,10 +306,10 @@ export async function writeImport(ctx: MutationContext, doc: ImportDoc, opts: Wr
       createdAt: created, updatedAt: updated,
     };
   });
-  await insertChunks(rows, (c) => tx.insert(issue).values(c), tick(CHUNK));
+  await insertChunks(rows, (c) => tx.insert(issue).values(c), slicer, tick);
   counts.issues = rows.length;
   const links = doc.issues.flatMap((i) => [...new Set(i.labelRefs.map((r) => labelIdOf.get(r)).filter((x): x is string => !!x))].map((labelId) => ({ issueId: idOf.get(i.ref)!, labelId, workspaceId })));
-  await insertChunks(links, (c) => tx.insert(issueLabel).values(c).onConflictDoNothing());
+  await insertChunks(links, (c) => tx.insert(issueLabel).values(c).onConflictDoNothing(), slicer);
 
   // Comments: thread roots first.
   const commentIds = doc.comments.map(() => newId());
@@ -291,25 +318,25 @@ export async function writeImport(ctx: MutationContext, doc: ImportDoc, opts: Wr
     const created = c.createdAt ?? now;
     return {
       id: commentIds[n]!, workspaceId, issueId: idOf.get(c.issueRef)!, userId: userOf(c.authorRef), parentId: c.parentRef ? remap.get(c.parentRef) ?? null : null,
-      body: sanitizeRichText(c.html ?? ''), editedAt: c.editedAt ?? null, createdAt: created, updatedAt: c.updatedAt && c.updatedAt >= created ? c.updatedAt : created,
+      body: c.html ? safeHtmlOf(c, c.html) : sanitizeRichText(''), editedAt: c.editedAt ?? null, createdAt: created, updatedAt: c.updatedAt && c.updatedAt >= created ? c.updatedAt : created,
     };
   });
   commentRows.sort((a, b) => Number(a.parentId !== null) - Number(b.parentId !== null));
-  await insertChunks(commentRows, (c) => tx.insert(comment).values(c), tick(CHUNK));
+  await insertChunks(commentRows, (c) => tx.insert(comment).values(c), slicer, tick);
   counts.comments = commentRows.length;
 
   const relRows = doc.relations.map((r) => ({
     id: newId(), workspaceId, issueId: idOf.get(r.fromRef)!, relatedIssueId: idOf.get(r.toRef)!, type: r.kind,
     creatorId: r.creatorRef !== undefined ? userOf(r.creatorRef) : actorId, createdAt: r.createdAt ?? now,
   }));
-  await insertChunks(relRows, (c) => tx.insert(issueRelation).values(c).onConflictDoNothing());
+  await insertChunks(relRows, (c) => tx.insert(issueRelation).values(c).onConflictDoNothing(), slicer);
   counts.relations = relRows.length;
 
   const history = [
     ...doc.history.map((h) => ({ id: newId(), workspaceId, issueId: idOf.get(h.issueRef)!, actorId: userOf(h.actorRef), kind: h.kind, changes: remapIds(h.changes, remap) as object, createdAt: h.createdAt })),
     ...rows.map((r) => ({ id: newId(), workspaceId, issueId: r.id, actorId, kind: 'created', changes: { source: 'import', importId: opts.importId, format: doc.source, externalKey: r.externalKey }, createdAt: now })),
   ];
-  await insertChunks(history, (c) => tx.insert(issueHistory).values(c), tick(CHUNK));
+  await insertChunks(history, (c) => tx.insert(issueHistory).values(c), slicer, tick);
   counts.history = doc.history.length;
 
   ctx.emit({ entity: 'import', id: opts.importId, action: 'insert', data: { importId: opts.importId, counts }, teamId: null });
