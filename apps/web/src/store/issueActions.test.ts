@@ -72,3 +72,50 @@ describe('IssueActions.update', () => {
     expect(store.undo.size).toBe(0);
   });
 });
+
+describe('local edits in flight over server rows', () => {
+  const at = (d: number) => `2026-01-0${d}T00:00:00.000Z`;
+
+  it('keeps a second label picked while the first is on its way, whatever order the echoes and answers come in', async () => {
+    const store = new RootStore();
+    store.issues.upsert(base);
+    const first = store.issueActions.update('i1', { labelIds: ['A'] });
+    const second = store.issueActions.update('i1', { labelIds: ['A', 'B'] });
+    expect(store.issues.get('i1')?.labelIds).toEqual(['A', 'B']);
+    // The sync echo of the first change arrives before any answer: B stays.
+    store.issueActions.receive({ ...base, labelIds: ['A'], updatedAt: at(2) }, 'sync');
+    expect(store.issues.get('i1')?.labelIds).toEqual(['A', 'B']);
+    await tick();
+    calls[0]!.resolve({ ...base, labelIds: ['A'], updatedAt: at(2) });
+    await first;
+    expect(store.issues.get('i1')?.labelIds).toEqual(['A', 'B']);
+    await tick();
+    calls[1]!.resolve({ ...base, labelIds: ['A', 'B'], updatedAt: at(3) });
+    await second;
+    expect(store.issues.get('i1')?.labelIds).toEqual(['A', 'B']);
+    // A late echo of the first change is older than the answer: ignored; the second's is taken.
+    expect(store.issueActions.receive({ ...base, labelIds: ['A'], updatedAt: at(2) }, 'sync')).toBe(false);
+    expect(store.issues.get('i1')?.labelIds).toEqual(['A', 'B']);
+    expect(store.issueActions.receive({ ...base, labelIds: ['A', 'B'], updatedAt: at(3) }, 'sync')).toBe(true);
+    // Caught up: the next change by someone else is shown as it is.
+    store.issueActions.receive({ ...base, labelIds: [], updatedAt: at(4) }, 'sync');
+    expect(store.issues.get('i1')?.labelIds).toEqual([]);
+  });
+
+  it('shows another person’s change with the local edit on top, and drops a refused edit but not the others', async () => {
+    const store = new RootStore();
+    store.issues.upsert(base);
+    const refused = store.issueActions.update('i1', { priority: 'urgent' });
+    const kept = store.issueActions.update('i1', { assigneeId: 'me' });
+    store.issueActions.receive({ ...base, title: 'Renamed', updatedAt: at(2) }, 'sync');
+    expect(store.issues.get('i1')).toMatchObject({ title: 'Renamed', priority: 'urgent', assigneeId: 'me' });
+    await tick();
+    calls[0]!.reject(new Error('Refused'));
+    expect(await refused).toBeNull();
+    expect(store.issues.get('i1')).toMatchObject({ title: 'Renamed', priority: 'none', assigneeId: 'me' });
+    await tick();
+    calls[1]!.resolve({ ...base, title: 'Renamed', assigneeId: 'me', updatedAt: at(3) });
+    await kept;
+    expect(store.issues.get('i1')).toMatchObject({ title: 'Renamed', priority: 'none', assigneeId: 'me', updatedAt: at(3) });
+  });
+});

@@ -3,7 +3,8 @@
  * states, labels, members and issues come from the bootstrap (or the IndexedDB copy, at once on a
  * reload) and then from the live op stream, applied by entity and id into the same tables the
  * screens read. Writes stay REST (optimistic in the store); their sync echo carries the same
- * post-image, so applying it is idempotent.
+ * post-image, so applying it is idempotent. Issue rows go through `IssueActions.receive`, which
+ * keeps local edits still in flight applied on top and ignores echoes older than a REST answer.
  *
  * Connection state is observable for the "disconnected" banner. Going offline (the browser's
  * `offline` event) drops the socket at once; the client reconnects with jittered backoff, capped
@@ -175,7 +176,9 @@ export class SyncBinding {
     for (const c of changes) {
       const table = this.tableOf(c.entity);
       if (table) {
-        if (c.value) table.upsert(c.value as never);
+        // Issues keep the local edits still in flight on top (store/issues.ts).
+        if (c.value && c.entity === 'issue') root.issueActions.receive(c.value as unknown as Issue, 'sync');
+        else if (c.value) table.upsert(c.value as never);
         else table.remove(c.key);
         continue;
       }
@@ -200,7 +203,11 @@ export class SyncBinding {
     for (const [table, entity] of pairs) {
       const next = client.store.table(entity);
       for (const id of [...table.rows.keys()]) if (!next.has(id)) table.remove(id);
-      for (const [id, row] of next) if (table.rows.get(id) !== row) table.upsert(row as { id: string });
+      for (const [id, row] of next) {
+        if (table.rows.get(id) === row) continue;
+        if (entity === 'issue') root.issueActions.receive(row as unknown as Issue, 'sync');
+        else table.upsert(row as { id: string });
+      }
     }
     root.applyOps([
       ...client.store.all('workspace').map((w) => ({ entity: 'workspace', id: w.id as string, action: 'update' as const, data: w })),

@@ -4,14 +4,16 @@
  * `POST /api/v1/issues/bulk`, and drag-and-drop moves (manual order through
  * `POST /api/v1/issues/:id/move`, or a group change plus position through `PATCH`).
  *
- * Every write is optimistic: the store changes at once, the server's post-images replace the
- * optimistic rows, and a refusal restores the rows (unless something newer replaced them
- * meanwhile) and shows the server's message. The sync echo brings the same post-images.
+ * Every write is optimistic (`IssueActions.begin`): the store changes at once and keeps the change
+ * over server rows arriving meanwhile, the server's post-images replace the optimistic rows, and
+ * a refusal takes the change out again and shows the server's message. The sync echo brings the
+ * same post-images.
  */
 import { action, makeObservable, observable, runInAction } from 'mobx';
 import { ApiError, request } from '../api/client.ts';
 import type { Issue } from '../api/types.ts';
 import { type IssueFieldPatch, patched } from '../features/issues/list/groups.ts';
+import type { EditHandle } from './issues.ts';
 import type { RootStore } from './root.ts';
 
 /** Most issues per bulk request (the server's BULK_MAX). */
@@ -100,15 +102,6 @@ export class ListActions {
     makeObservable(this, { bulkPicker: observable, openBulk: action, closeBulk: action });
   }
 
-  /**
-   * Whether a REST answer may replace the row: unless a newer version (another client's change,
-   * arrived over sync while the request ran) already replaced the optimistic row.
-   */
-  private isCurrent(answer: Issue, optimistic: Issue | undefined): boolean {
-    const cur = this.root.issues.get(answer.id);
-    return !cur || cur === optimistic || cur.updatedAt <= answer.updatedAt;
-  }
-
   /** Opens the bulk picker of `kind` for the selection. */
   openBulk(kind: BulkKind): void {
     if (this.selection.size) this.bulkPicker = kind;
@@ -127,17 +120,18 @@ export class ListActions {
   async bulkUpdate(ids: readonly string[], update: BulkUpdate): Promise<number> {
     const { root } = this;
     const rows = ids.map((id) => root.issues.get(id)).filter((i): i is Issue => !!i);
-    const before = new Map(rows.map((i) => [i.id, i]));
-    const optimistic = new Map<string, Issue>();
+    const archived = new Map<string, Issue>();
+    // Each issue's change stays applied over server rows (earlier echoes) until answered.
+    const edits = new Map<string, EditHandle>();
     runInAction(() => {
       for (const i of rows) {
         if (update.archived) {
+          archived.set(i.id, i);
           root.issues.remove(i.id);
           continue;
         }
-        const next = { ...patched(i, update), ...(update.dueDate !== undefined ? { dueDate: update.dueDate } : {}), updatedAt: new Date().toISOString() };
-        optimistic.set(i.id, next);
-        root.issues.upsert(next);
+        const edit = root.issueActions.begin(i.id, (row) => ({ ...patched(row, update), ...(update.dueDate !== undefined ? { dueDate: update.dueDate } : {}) }));
+        if (edit) edits.set(i.id, edit);
       }
     });
     let changed = 0;
@@ -149,14 +143,16 @@ export class ListActions {
         runInAction(() => {
           for (const i of res.data) {
             if (i.archivedAt) root.issues.remove(i.id);
-            else if (this.isCurrent(i, optimistic.get(i.id))) root.issues.upsert(i);
+            else root.issueActions.receive(i, 'answer');
           }
+          for (const id of chunk) edits.get(id)?.done();
         });
       } catch (err) {
         runInAction(() => {
           for (const id of chunk) {
-            const cur = root.issues.get(id);
-            if (cur === optimistic.get(id) || (update.archived && !cur)) root.issues.upsert(before.get(id)!);
+            edits.get(id)?.done();
+            const gone = archived.get(id);
+            if (gone && !root.issues.get(id)) root.issues.upsert(gone);
           }
         });
         root.ui.toast(`Could not update ${chunk.length === 1 ? 'the issue' : `${chunk.length} issues`}: ${message(err)}`, 'error');
@@ -182,23 +178,20 @@ export class ListActions {
   ): Promise<boolean> {
     const { root } = this;
     if (!anchor && !patch) return false;
-    let next: Issue = patch ? patched(issue, patch) : { ...issue };
-    if (anchor && provisionalRank) next = { ...next, sortOrder: provisionalRank };
-    next.updatedAt = new Date().toISOString();
-    runInAction(() => root.issues.upsert(next));
+    const edit = root.issueActions.begin(issue.id, (row) => {
+      const next = patch ? patched(row, patch) : { ...row };
+      return anchor && provisionalRank ? { ...next, sortOrder: provisionalRank } : next;
+    });
     try {
       const path = `/api/v1/issues/${encodeURIComponent(issue.id)}`;
       const after = patch
         ? await request<Issue>('PATCH', path, { body: { ...patch, ...(anchor ?? {}) } })
         : await request<Issue>('POST', `${path}/move`, { body: anchor });
-      runInAction(() => {
-        if (this.isCurrent(after, next)) root.issues.upsert(after);
-      });
+      root.issueActions.receive(after, 'answer');
+      edit?.done();
       return true;
     } catch (err) {
-      runInAction(() => {
-        if (root.issues.get(issue.id) === next) root.issues.upsert(issue);
-      });
+      edit?.done();
       root.ui.toast(`Could not move ${issue.identifier}: ${message(err)}`, 'error');
       return false;
     }

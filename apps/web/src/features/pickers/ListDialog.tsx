@@ -1,8 +1,9 @@
 /**
  * The searchable list behind every property picker (status, priority, assignee, labels, estimate,
  * parent, related issue): type to filter, arrows to move, Enter to choose. Single choice closes
- * the dialog; multiple choice (labels) toggles and stays open until Escape or Done. While the
- * filter is empty, an option's digit chooses it directly (priority 0–4, as in Linear).
+ * the dialog; multiple choice (labels) toggles, clears the typed filter (so the next name can be
+ * typed at once) and stays open until Escape. While the filter is empty, an option's digit
+ * chooses it directly (priority 0–4, as in Linear).
  * `extra(query)` adds options computed from the typed text (e.g. "Set estimate to 7").
  */
 import { Command } from 'cmdk';
@@ -28,6 +29,8 @@ export interface ListDialogProps {
   options: ListOption[];
   /** Chosen ids (one for single choice). */
   selected?: readonly string[];
+  /** Multiple choice: ids chosen for some but not all of the items edited (a dash in the box). */
+  partial?: readonly string[];
   multiple?: boolean;
   onSelect: (id: string) => void;
   onClose: () => void;
@@ -41,16 +44,22 @@ export interface ListDialogProps {
   emptyText?: string;
 }
 
-function Check({ on }: { on: boolean }) {
+function Check({ on, mixed = false }: { on: boolean; mixed?: boolean }) {
   return (
     <span
       aria-hidden
-      className={`inline-flex h-3.5 w-3.5 shrink-0 items-center justify-center rounded-[4px] border ${on ? 'border-accent bg-accent text-white' : 'border-line-strong'}`}
+      className={`inline-flex h-3.5 w-3.5 shrink-0 items-center justify-center rounded-[4px] border ${on || mixed ? 'border-accent bg-accent text-white' : 'border-line-strong'}`}
     >
-      {on && (
+      {on ? (
         <svg width="9" height="9" viewBox="0 0 12 12">
           <path d="M2.5 6.3 5 8.7l4.5-5" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round" />
         </svg>
+      ) : (
+        mixed && (
+          <svg width="9" height="9" viewBox="0 0 12 12">
+            <path d="M3 6h6" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" />
+          </svg>
+        )
       )}
     </span>
   );
@@ -58,11 +67,13 @@ function Check({ on }: { on: boolean }) {
 
 /** The dialog. */
 export function ListDialog(props: ListDialogProps) {
-  const { title, options, selected = [], multiple = false, onSelect, onClose } = props;
+  const { title, options, selected = [], partial = [], multiple = false, onSelect, onClose } = props;
   const [query, setQuery] = useState('');
   const extra = props.extra?.(query) ?? [];
   const choose = (id: string) => {
     if (!multiple) onClose();
+    // The next label is typed from scratch (cmdk then makes the first option active).
+    else setQuery('');
     onSelect(id);
   };
   const first = options.find((o) => selected.includes(o.id));
@@ -94,6 +105,7 @@ export function ListDialog(props: ListDialogProps) {
           <Command.Empty className="px-3 py-4 text-center text-muted">{props.emptyText ?? 'No match'}</Command.Empty>
           {[...extra, ...options].map((o) => {
             const on = selected.includes(o.id);
+            const mixed = !on && partial.includes(o.id);
             return (
               <Command.Item
                 key={o.id}
@@ -102,8 +114,9 @@ export function ListDialog(props: ListDialogProps) {
                 onSelect={() => choose(o.id)}
                 className="flex h-9 items-center gap-2.5 rounded-md px-3"
                 data-option-id={o.id}
+                aria-checked={multiple ? (on ? true : mixed ? 'mixed' : false) : undefined}
               >
-                {multiple && <Check on={on} />}
+                {multiple && <Check on={on} mixed={mixed} />}
                 {o.icon}
                 <span className="min-w-0 flex-1 truncate">
                   {o.label}

@@ -12,10 +12,12 @@ import { type BulkKind, listActions } from '../../../store/viewsSelection.ts';
 import { Avatar, PRIORITY_LABELS, PriorityIcon, StateIcon } from '../../../ui/icons.tsx';
 import { Kbd } from '../../../ui/Kbd.tsx';
 import { type PickerOption, PickerDialog } from '../../../ui/PickerDialog.tsx';
+import { ListDialog } from '../../pickers/ListDialog.tsx';
+import { labelOptions } from '../../pickers/options.tsx';
 
 const NONE = '__none__';
 
-function options(store: RootStore, kind: BulkKind, issues: Issue[]): PickerOption[] {
+function options(store: RootStore, kind: Exclude<BulkKind, 'labels'>, issues: Issue[]): PickerOption[] {
   switch (kind) {
     case 'state': {
       const teamId = issues[0]?.teamId;
@@ -31,21 +33,10 @@ function options(store: RootStore, kind: BulkKind, issues: Issue[]): PickerOptio
         ...people.map((u) => ({ id: u.id, label: u.id === me ? `${u.name || u.email} (you)` : u.name || u.email, icon: <Avatar name={u.name || u.email} size={18} />, keywords: u.email ? [u.email] : [] })),
       ];
     }
-    case 'labels': {
-      const teams = new Set(issues.map((i) => i.teamId));
-      return store.labels
-        .all()
-        .filter((l) => !l.isGroup && !l.archivedAt && (!l.teamId || (teams.size === 1 && teams.has(l.teamId))))
-        .sort((a, b) => a.name.localeCompare(b.name))
-        .map((l) => {
-          const all = issues.every((i) => i.labelIds.includes(l.id));
-          return { id: l.id, label: all ? `${l.name} (remove)` : l.name, icon: <span aria-hidden className="h-2.5 w-2.5 rounded-full" style={{ background: l.color }} />, keywords: [l.name] };
-        });
-    }
   }
 }
 
-const TITLES: Record<BulkKind, string> = { state: 'Change status', priority: 'Set priority', assignee: 'Assign to', labels: 'Add or remove label' };
+const TITLES: Record<BulkKind, string> = { state: 'Change status', priority: 'Set priority', assignee: 'Assign to', labels: 'Labels' };
 
 /** The bar and its pickers (renders nothing without a selection). */
 export const SelectionBar = observer(function SelectionBar({ shown }: { shown: readonly Issue[] }) {
@@ -75,10 +66,19 @@ export const SelectionBar = observer(function SelectionBar({ shown }: { shown: r
     } else if (k === 'priority') void actions.bulkUpdate(ids, { priority: id as Priority });
     else if (k === 'assignee') void actions.bulkUpdate(ids, { assigneeId: id === NONE ? null : id });
     else {
-      const all = issues.every((i) => i.labelIds.includes(id));
+      // Read now, not from this render: the picker stays open across toggles.
+      const all = ids.every((i) => store.issues.get(i)?.labelIds.includes(id) ?? true);
       void actions.bulkUpdate(ids, all ? { removedLabelIds: [id] } : { addedLabelIds: [id] });
     }
   };
+  const teams = new Set(issues.map((i) => i.teamId));
+  // One team: its labels and the workspace's; several: the workspace's only ('' is no team).
+  const labelTeam = teams.size === 1 ? issues[0]!.teamId : '';
+  // How many of the selected issues carry each label: all (checked) or some (a dash).
+  const labelCounts = new Map<string, number>();
+  for (const i of issues) for (const l of i.labelIds) labelCounts.set(l, (labelCounts.get(l) ?? 0) + 1);
+  const onAll = [...labelCounts].filter(([, n]) => n === issues.length).map(([l]) => l);
+  const onSome = [...labelCounts].filter(([, n]) => n < issues.length).map(([l]) => l);
   if (!issues.length) return null;
   const button = (k: BulkKind, label: string, key: string) => (
     <button type="button" onClick={() => actions.openBulk(k)} className="inline-flex h-7 items-center gap-1.5 rounded-md px-2 text-sm hover:bg-hover" data-testid={`bulk-${k}`}>
@@ -103,7 +103,22 @@ export const SelectionBar = observer(function SelectionBar({ shown }: { shown: r
           </button>
         </div>
       </div>
-      {kind && (
+      {kind === 'labels' && (
+        <ListDialog
+          title={TITLES.labels}
+          placeholder="Add or remove labels…"
+          context={`${issues.length} issue${issues.length === 1 ? '' : 's'}`}
+          testId="label-picker"
+          multiple
+          emptyText="No labels match. Create labels in Settings › Teams."
+          options={labelOptions(store, labelTeam)}
+          selected={onAll}
+          partial={onSome}
+          onClose={() => actions.closeBulk()}
+          onSelect={(id) => apply('labels', id)}
+        />
+      )}
+      {kind && kind !== 'labels' && (
         <PickerDialog
           title={TITLES[kind]}
           placeholder={`${TITLES[kind]}…`}
