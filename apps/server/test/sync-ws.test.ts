@@ -217,3 +217,53 @@ describe('streaming', () => {
     ok.close();
   });
 });
+
+describe('heartbeat', () => {
+  it('pings every heartbeat; a revoked token closes only its own sockets (4002), another token stays live', async () => {
+    const saved = gatewayLimits.heartbeatMs;
+    gatewayLimits.heartbeatMs = 150;
+    try {
+      const doomed = await createToken(t, bob, { scopes: ['read'], name: 'doomed' });
+      const h = await head();
+      const a = track(await connect(base, { token: doomed, baseVersion: h, clientId: 'doomed' }));
+      const b = track(await connect(base, { token: bobToken, baseVersion: h, clientId: 'kept' }));
+      await a.next((f) => f.type === 'caughtUp');
+      await b.next((f) => f.type === 'caughtUp');
+      await b.next((f) => f.type === 'ping', 3000);
+      const list = await api(t.app, 'GET', '/api/v1/tokens', { as: bob });
+      const id = list.body.data.find((d: { name: string }) => d.name === 'doomed').id;
+      expect((await api(t.app, 'DELETE', `/api/v1/tokens/${id}`, { as: bob })).status).toBe(204);
+      const closed = await a.closed;
+      expect(closed.code).toBe(4002);
+      expect(a.frames.some((f) => f.type === 'error' && f.code === 'unauthenticated' && f.retry === 'reauth')).toBe(true);
+      // The other token's socket outlives further heartbeats and still streams.
+      const mark = b.frames.length;
+      await b.next((f) => f.type === 'ping', 3000, mark);
+      await b.next((f) => f.type === 'ping', 3000, b.frames.length);
+      const made = await api(t.app, 'POST', '/api/v1/issues', { as: alice, body: { teamId: 'ENG', title: 'After a revocation' } });
+      await b.next((f) => f.type === 'ops' && f.ops.some((o: any) => o.id === made.body.id), 5000, mark);
+      expect(b.ws.readyState).toBe(b.ws.OPEN);
+      b.close();
+    } finally {
+      gatewayLimits.heartbeatMs = saved;
+    }
+  });
+
+  it('a session that signs out closes its socket at the next heartbeat (4002)', async () => {
+    const saved = gatewayLimits.heartbeatMs;
+    gatewayLimits.heartbeatMs = 150;
+    try {
+      const second = await signIn(t, 'alice@example.com');
+      const s = track(await connect(base, { cookie: second.cookie, baseVersion: await head() }));
+      expect(s.frames[0]).toMatchObject({ type: 'welcome', userId: alice.userId });
+      await s.next((f) => f.type === 'caughtUp');
+      expect((await api(t.app, 'POST', '/api/v1/auth/sign-out', { as: second })).status).toBe(204);
+      expect((await s.closed).code).toBe(4002);
+      expect(s.frames.some((f) => f.type === 'error' && f.code === 'unauthenticated')).toBe(true);
+      // Alice's other session is untouched.
+      expect((await api(t.app, 'GET', '/api/v1/me', { as: alice })).status).toBe(200);
+    } finally {
+      gatewayLimits.heartbeatMs = saved;
+    }
+  });
+});

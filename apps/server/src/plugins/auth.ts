@@ -11,7 +11,7 @@
  * else the oldest membership). Other Authorization schemes and `?access_token=` are refused (401).
  * Cookie-authenticated unsafe requests must come from an allowed Origin (CSRF).
  */
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, or } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { member, oauthToken, personalAccessToken, session, user, workspace, type Db } from '@exponential/db';
@@ -81,8 +81,28 @@ declare module 'fastify' {
      * @throws AppError 401 for an invalid token; 404 for a workspace the user is not in
      */
     resolveCredentials(c: { bearer?: string; sessionToken?: string; workspace?: string }): Promise<Actor | null>;
+    /**
+     * Re-checks, in a few statements for any number of them, credentials that long-lived
+     * connections (the sync WebSocket) resolved earlier: tokens not revoked or expired, sessions
+     * not ended or idle past the limit and still admitted by their workspace's sign-in policy.
+     * Marks them used (`last_used_at` / `last_seen_at`, at most once a minute), as a request would.
+     * Membership is not checked here (the sync scope does that).
+     * @returns the verdict per {@link credentialKey}; credentials absent from the database are `unauthenticated`
+     */
+    recheckCredentials(refs: CredentialRef[]): Promise<Map<string, CredentialVerdict>>;
   }
 }
+
+/** A credential held by a long-lived connection, by its row id (never the secret). */
+export type CredentialRef = { via: 'pat' | 'oauth'; id: string } | { via: 'session'; id: string; workspaceId: string };
+
+/** The key of a credential in the verdicts of `recheckCredentials` (a session per workspace). */
+export function credentialKey(ref: CredentialRef): string {
+  return ref.via === 'session' ? `${ref.id}@${ref.workspaceId}` : ref.id;
+}
+
+/** Result of {@link FastifyInstance.recheckCredentials} for one credential. */
+export type CredentialVerdict = 'ok' | 'unauthenticated' | 'forbidden';
 
 /** Name of the session cookie. */
 export const SESSION_COOKIE = 'exponential_session';
@@ -143,6 +163,13 @@ function insufficientScope(needed: Scope): AppError {
   return new AppError(403, 'insufficient_scope', `This token lacks the "${needed}" scope`, undefined, {
     'WWW-Authenticate': `Bearer error="insufficient_scope", scope="${needed}"`,
   });
+}
+
+/** `ids` in slices small enough for one `IN (…)` list. */
+function chunks(ids: string[], size = 1000): string[][] {
+  const out: string[][] = [];
+  for (let i = 0; i < ids.length; i += size) out.push(ids.slice(i, i + size));
+  return out;
 }
 
 /** Options of the auth plugin. */
@@ -338,6 +365,67 @@ export default fp<AuthPluginOptions>(
       if (c.bearer !== undefined) return resolveToken(c.bearer);
       if (c.sessionToken) return resolveSession(c.sessionToken, c.workspace);
       return null;
+    });
+
+    app.decorate('recheckCredentials', async (refs: CredentialRef[]) => {
+      const now = clock.now();
+      const stale = new Date(now.getTime() - 60_000);
+      const out = new Map<string, CredentialVerdict>();
+      const ids = (via: CredentialRef['via']) => [...new Set(refs.filter((r) => r.via === via).map((r) => r.id))];
+      for (const r of refs) out.set(credentialKey(r), 'unauthenticated');
+      for (const part of chunks(ids('pat'))) {
+        const rows = await db
+          .select({ id: personalAccessToken.id, revokedAt: personalAccessToken.revokedAt, expiresAt: personalAccessToken.expiresAt })
+          .from(personalAccessToken)
+          .where(inArray(personalAccessToken.id, part));
+        const ok = rows.filter((t) => !t.revokedAt && !(t.expiresAt && t.expiresAt <= now)).map((t) => t.id);
+        for (const id of ok) out.set(id, 'ok');
+        if (ok.length) {
+          await db
+            .update(personalAccessToken)
+            .set({ lastUsedAt: now })
+            .where(and(inArray(personalAccessToken.id, ok), or(isNull(personalAccessToken.lastUsedAt), lt(personalAccessToken.lastUsedAt, stale))));
+        }
+      }
+      for (const part of chunks(ids('oauth'))) {
+        const rows = await db
+          .select({ id: oauthToken.id, revokedAt: oauthToken.revokedAt, expiresAt: oauthToken.accessExpiresAt })
+          .from(oauthToken)
+          .where(inArray(oauthToken.id, part));
+        const ok = rows.filter((t) => !t.revokedAt && t.expiresAt > now).map((t) => t.id);
+        for (const id of ok) out.set(id, 'ok');
+        if (ok.length) {
+          await db
+            .update(oauthToken)
+            .set({ lastUsedAt: now })
+            .where(and(inArray(oauthToken.id, ok), or(isNull(oauthToken.lastUsedAt), lt(oauthToken.lastUsedAt, stale))));
+        }
+      }
+      const sessionRefs = refs.filter((r): r is Extract<CredentialRef, { via: 'session' }> => r.via === 'session');
+      for (const part of chunks(ids('session'))) {
+        const rows = await db
+          .select({ id: session.id, expiresAt: session.expiresAt, lastSeenAt: session.lastSeenAt, authMethod: session.authMethod })
+          .from(session)
+          .where(inArray(session.id, part));
+        const alive = new Map(
+          rows.filter((s) => s.expiresAt > now && s.lastSeenAt.getTime() + config.sessionIdleSeconds * 1000 > now.getTime()).map((s) => [s.id, s]),
+        );
+        const inPart = sessionRefs.filter((r) => alive.has(r.id));
+        const workspaceIds = [...new Set(inPart.map((r) => r.workspaceId))];
+        const policies = new Map(
+          workspaceIds.length
+            ? (await db.select({ id: workspace.id, allowed: workspace.allowedAuthMethods }).from(workspace).where(inArray(workspace.id, workspaceIds))).map((w) => [w.id, w.allowed])
+            : [],
+        );
+        for (const r of inPart) {
+          const allowed = policies.get(r.workspaceId);
+          const method = (alive.get(r.id) as { authMethod: string }).authMethod;
+          out.set(credentialKey(r), Array.isArray(allowed) && allowed.includes(method) ? 'ok' : 'forbidden');
+        }
+        const touch = [...alive.values()].filter((s) => s.lastSeenAt < stale).map((s) => s.id);
+        if (touch.length) await db.update(session).set({ lastSeenAt: now }).where(inArray(session.id, touch));
+      }
+      return out;
     });
 
     app.addHook('onRequest', async (req) => {

@@ -8,25 +8,42 @@
  * `{workspaceId, version}`; the gateway always reads `sync_operation` from the last version it
  * sent, so a lost announcement delays nothing past the next heartbeat (each heartbeat also polls).
  *
+ * Live fan-out: an announcement reads the next page once per workspace (and starting version),
+ * encodes it once per visibility (same readable teams; the author of a client mutation gets its
+ * own text with `cm`) and writes that one buffer to every connection that is caught up and idle,
+ * in one synchronous loop. Connections still catching up, busy or behind take the same shared
+ * page through their own pump.
+ *
  * Permissions: each connection holds its user's scope (./scope.ts). It is reloaded before sending
- * any page that contains team, team membership or member operations, and at every heartbeat
- * (with the credentials, so a revoked token or ended session closes the socket); gained or lost
- * teams are announced with `scopeChange` before the page. A user removed from the workspace gets
- * `error forbidden` and the socket closes.
+ * any page that contains team, team membership or member operations; gained or lost teams are
+ * announced with `scopeChange` before the page. A user removed from the workspace gets
+ * `error forbidden` and the socket closes. Every `heartbeatMs` one sweep covers all connections:
+ * a `ping` each, then the credentials of all of them re-checked together
+ * (`recheckCredentials`: a revoked or expired token, an ended or idle session closes its sockets
+ * with `error unauthenticated`), the scopes of each workspace's users reloaded together
+ * (`loadScopes`, three statements per workspace) and one poll of the workspace's head: a few
+ * statements per workspace per heartbeat, not per connection.
+ *
+ * Memory: a connection keeps only its socket, its scope (team sets shared between connections
+ * with the same teams) and the id of its credential (never the secret). The route hands the
+ * socket over with {@link releaseUpgrade}, so the upgrade request and Fastify's request and reply
+ * objects are not kept alive for the socket's lifetime.
  *
  * Back-pressure: the gateway reads the next page only once the socket's send buffer is below a
  * low-water mark; a buffer above `maxQueuedBytes`, or one that does not drain in
  * `drainTimeoutMs`, gets `reset {reason: 'slow_consumer'}` and the socket closes (the ws
  * library does not bound its queue by itself). No per-message compression (ws#1202).
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { Database } from '@exponential/db';
-import type { Actor } from '../plugins/auth.ts';
+import { type CredentialRef, credentialKey } from '../plugins/auth.ts';
 import type { Bus } from './bus.ts';
 import { headVersion, type LogPage, readLogPage, retentionFloor, touchesScope, visibleOps } from './oplog.ts';
 import { CLOSE, type HelloMessage, type ResetReason, type ServerMessage, SYNC_PROTOCOL } from './protocol.ts';
-import { diffScopes, loadScope, type SyncScope } from './scope.ts';
+import { diffScopes, loadScope, loadScopes, type SyncScope } from './scope.ts';
 
 /** Tunables of the gateway (tests lower them). */
 export const gatewayLimits = {
@@ -50,6 +67,7 @@ export interface GatewayDeps {
   bus: Bus;
   log: FastifyBaseLogger;
   resolveCredentials: FastifyInstance['resolveCredentials'];
+  recheckCredentials: FastifyInstance['recheckCredentials'];
 }
 
 /** Credentials of the upgrade request. */
@@ -58,10 +76,30 @@ export interface UpgradeInfo {
   sessionToken?: string;
 }
 
+/**
+ * Lets go of what `@fastify/websocket` ties to an upgraded socket for its whole life: its
+ * `error` listener (a closure over Fastify's request and reply) and the `ServerResponse` it
+ * attached to the TCP socket (which holds the request and Fastify's response listeners). Call it
+ * in the route's handler, before {@link Gateway.accept} (which installs its own `error` listener).
+ */
+export function releaseUpgrade(ws: WebSocket, raw: IncomingMessage): void {
+  for (const l of ws.listeners('error')) ws.off('error', l as (err: Error) => void);
+  const sock = raw.socket as (Socket & { _httpMessage?: ServerResponse | null }) | null;
+  const res = sock?._httpMessage;
+  if (sock && res && typeof res.detachSocket === 'function') res.detachSocket(sock);
+}
+
+/** `ws.send` options of a text frame given as a Buffer. */
+const TEXT = { binary: false } as const;
+
 /** Creates a gateway; `accept` takes each upgraded socket, `close` ends them all. */
 export function createGateway(deps: GatewayDeps) {
+  /** Connections past `welcome`, by workspace. */
   const byWorkspace = new Map<string, Set<Connection>>();
+  /** Every open connection, including those still waiting for `hello`. */
   const all = new Set<Connection>();
+  /** Orders scope loads: a scope loaded earlier never replaces one loaded later. */
+  let scopeSeq = 0;
   /**
    * Page reads in flight, by workspace and starting version. An announcement wakes every
    * connection of the workspace at once and they all ask for the page after the same version:
@@ -79,74 +117,220 @@ export function createGateway(deps: GatewayDeps) {
     return read;
   };
   /**
-   * `ops` frames already encoded for a shared page, by what the reader may see: connections with
-   * the same teams get the same text, unless an operation carries the reader's own client
-   * mutation (`cm`, sent only to its author). Encoding once per page, not per connection.
+   * Team sets shared by scopes with the same teams, and each set's key (its sorted ids): one
+   * copy per distinct set instead of one per connection, and the key of `opsFrame` computed once.
    */
-  const frames = new WeakMap<LogPage, Map<string, string>>();
-  const scopeKeys = new WeakMap<SyncScope, string>();
-  const opsFrame = (page: LogPage, scope: SyncScope): string => {
-    let teams = scopeKeys.get(scope);
-    if (teams === undefined) {
-      teams = [...scope.teamIds].sort().join(',');
-      scopeKeys.set(scope, teams);
+  let teamSets = new Map<string, Set<string>>();
+  const teamKeys = new WeakMap<Set<string>, string>();
+  const keyOf = (teamIds: Set<string>): string => {
+    let key = teamKeys.get(teamIds);
+    if (key === undefined) {
+      key = [...teamIds].sort().join(',');
+      teamKeys.set(teamIds, key);
     }
-    const own = page.rows.some((r) => r.clientId !== null && r.actorId === scope.userId);
-    const key = own ? `${teams}|${scope.userId}` : teams;
-    let byKey = frames.get(page);
-    if (!byKey) {
-      byKey = new Map();
-      frames.set(page, byKey);
-    }
-    let text = byKey.get(key);
-    if (text === undefined) {
-      const msg: ServerMessage = { type: 'ops', fromVersion: page.fromVersion, toVersion: page.toVersion, ops: visibleOps(page.rows, scope) };
-      text = JSON.stringify(msg);
-      byKey.set(key, text);
-    }
-    return text;
+    return key;
   };
-  const unsubscribe = deps.bus.subscribe((msg) => {
-    for (const c of byWorkspace.get(msg.workspaceId) ?? []) c.announce(msg.version);
-  });
+  const intern = (scope: SyncScope): SyncScope => {
+    const key = keyOf(scope.teamIds);
+    const shared = teamSets.get(key);
+    if (shared) scope.teamIds = shared;
+    else teamSets.set(key, scope.teamIds);
+    return scope;
+  };
+  /**
+   * `ops` frames already encoded for a shared page, by what the reader may see: connections with
+   * the same teams get the same bytes, unless an operation carries the reader's own client
+   * mutation (`cm`, sent only to its author). Encoded once per page, not per connection.
+   */
+  const frames = new WeakMap<LogPage, { authored: Set<string> | null; byKey: Map<string, Buffer> }>();
+  const opsFrame = (page: LogPage, scope: SyncScope): Buffer => {
+    let cache = frames.get(page);
+    if (!cache) {
+      const authors = page.rows.filter((r) => r.clientId !== null && r.actorId !== null).map((r) => r.actorId as string);
+      cache = { authored: authors.length ? new Set(authors) : null, byKey: new Map() };
+      frames.set(page, cache);
+    }
+    const teams = keyOf(scope.teamIds);
+    const key = cache.authored?.has(scope.userId) ? `${teams}|${scope.userId}` : teams;
+    let buf = cache.byKey.get(key);
+    if (buf === undefined) {
+      const msg: ServerMessage = { type: 'ops', fromVersion: page.fromVersion, toVersion: page.toVersion, ops: visibleOps(page.rows, scope) };
+      buf = Buffer.from(JSON.stringify(msg));
+      cache.byKey.set(key, buf);
+    }
+    return buf;
+  };
+
+  /**
+   * An announcement: connections that are caught up, idle and drained get the next page in one
+   * synchronous loop (one read per starting version); the others are woken to pump.
+   */
+  const fanOut = async (workspaceId: string, version: number): Promise<void> => {
+    const set = byWorkspace.get(workspaceId);
+    if (!set) return;
+    const groups = new Map<number, Connection[]>();
+    for (const c of set) {
+      if (!c.want(version)) continue;
+      if (c.ready()) {
+        const g = groups.get(c.sent);
+        if (g) g.push(c);
+        else groups.set(c.sent, [c]);
+      } else c.wake();
+    }
+    for (const [from, conns] of groups) {
+      let page: LogPage;
+      try {
+        page = await readPage(workspaceId, from);
+      } catch (err) {
+        deps.log.warn({ err }, 'sync fan-out read failed');
+        for (const c of conns) c.wake();
+        continue;
+      }
+      // A page that may change scopes goes through each pump (reload, `scopeChange` first).
+      const direct = page.toVersion > from && !touchesScope(page.rows);
+      for (const c of conns) {
+        if (direct && c.ready() && c.sent === from) c.deliver(page);
+        c.wake();
+      }
+    }
+  };
+  const unsubscribe = deps.bus.subscribe((msg) => void fanOut(msg.workspaceId, msg.version));
+
+  /* Heartbeat: one sweep over every connection each `heartbeatMs`. */
+  let sweepTimer: NodeJS.Timeout | undefined;
+  let sweepDue = 0;
+  let sweeping = false;
+  let stopped = false;
+  const scheduleSweep = () => {
+    if (stopped || sweeping) return;
+    const due = Date.now() + gatewayLimits.heartbeatMs;
+    if (sweepTimer && sweepDue <= due) return;
+    clearTimeout(sweepTimer);
+    sweepDue = due;
+    sweepTimer = setTimeout(() => void runSweep(), gatewayLimits.heartbeatMs);
+    sweepTimer.unref();
+  };
+  const runSweep = async () => {
+    sweepTimer = undefined;
+    sweeping = true;
+    try {
+      await sweep();
+    } catch (err) {
+      deps.log.warn({ err }, 'sync heartbeat check failed');
+    } finally {
+      sweeping = false;
+      if (byWorkspace.size) scheduleSweep();
+    }
+  };
+  const sweep = async () => {
+    const now = Date.now();
+    const ping = Buffer.from(JSON.stringify({ type: 'ping', t: now }));
+    const live: Connection[] = [];
+    for (const set of byWorkspace.values()) for (const c of set) if (c.beat(now, ping)) live.push(c);
+    if (!live.length) return;
+    const refs = new Map<string, CredentialRef>();
+    for (const c of live) if (c.cred) refs.set(credentialKey(c.cred), c.cred);
+    const verdicts = await deps.recheckCredentials([...refs.values()]);
+    for (const c of live) {
+      const verdict = c.cred ? verdicts.get(credentialKey(c.cred)) : 'unauthenticated';
+      if (verdict === 'unauthenticated') c.fail('unauthenticated', 'reauth', 'Your session ended or your token was revoked: sign in again', CLOSE.unauthenticated);
+      else if (verdict === 'forbidden') c.fail('forbidden', 'none', 'This workspace no longer admits your sign-in method', CLOSE.forbidden);
+    }
+    teamSets = new Map();
+    for (const [workspaceId, set] of [...byWorkspace]) {
+      if (!set.size) continue;
+      const seq = ++scopeSeq;
+      const conns = [...set];
+      const scopes = await loadScopes(deps.database.db, workspaceId, conns.map((c) => c.userId));
+      for (const c of conns) c.offerScope(scopes.get(c.userId) ?? null, seq).catch(() => {});
+      const head = await headVersion(deps.database.db, workspaceId);
+      if (head !== null) await fanOut(workspaceId, head);
+    }
+  };
 
   class Connection {
-    private scope: SyncScope | null = null;
-    private actor: Actor | null = null;
-    private credentials: { bearer?: string; sessionToken?: string; workspace?: string } = {};
+    scope: SyncScope | null = null;
+    /** The credential to re-check at each heartbeat (set by `hello`). */
+    cred: CredentialRef | null = null;
     /** Last version sent to the client. */
-    private sent = 0;
+    sent = 0;
     private wanted = 0;
     private pumping = false;
     private caughtUp = false;
     private closed = false;
+    private helloSeen = false;
     private lastSeen = Date.now();
-    private timers: NodeJS.Timeout[] = [];
+    private helloTimer: NodeJS.Timeout | undefined;
     private scopeChain: Promise<unknown> = Promise.resolve();
+    /** `scopeSeq` of the load that produced `scope`. */
+    private scopeLoad = 0;
 
     constructor(
       private readonly ws: WebSocket,
-      private readonly upgrade: UpgradeInfo,
+      private upgrade: UpgradeInfo | undefined,
     ) {
       all.add(this);
       ws.on('message', (raw, isBinary) => this.onFrame(raw as Buffer, isBinary));
       ws.on('close', () => this.dispose());
-      ws.on('error', () => this.dispose());
-      this.timers.push(
-        setTimeout(() => {
-          if (!this.scope) this.fail('hello_timeout', 'none', 'No hello frame received in time', CLOSE.protocol);
-        }, gatewayLimits.helloTimeoutMs),
-      );
+      ws.on('error', (err) => {
+        deps.log.debug({ err }, 'sync socket error');
+        ws.terminate();
+        this.dispose();
+      });
+      this.helloTimer = setTimeout(() => {
+        if (!this.scope) this.fail('hello_timeout', 'none', 'No hello frame received in time', CLOSE.protocol);
+      }, gatewayLimits.helloTimeoutMs);
     }
 
-    announce(version: number) {
+    /** The user of this connection (after `welcome`). */
+    get userId(): string {
+      return (this.scope as SyncScope).userId;
+    }
+
+    /** Records that the workspace reached `version`. @returns whether this connection lags it */
+    want(version: number): boolean {
       if (version > this.wanted) this.wanted = version;
-      void this.pump();
+      return this.wanted > this.sent;
     }
 
-    private send(msg: ServerMessage | string): boolean {
+    /** Whether a page may be written now without the pump: caught up, idle, drained. */
+    ready(): boolean {
+      return !this.closed && !this.pumping && this.caughtUp && this.scope !== null && this.ws.bufferedAmount <= gatewayLimits.maxQueuedBytes / 4;
+    }
+
+    /** Writes a page read for `sent` (see `fanOut`; the caller checked `ready()`). */
+    deliver(page: LogPage): void {
+      if (this.send(opsFrame(page, this.scope as SyncScope))) this.sent = page.toVersion;
+    }
+
+    /** Pumps if something is still wanted. */
+    wake(): void {
+      if (this.wanted > this.sent || !this.caughtUp) void this.pump();
+    }
+
+    /**
+     * Heartbeat: drops a silent connection, else sends `ping` (shared bytes).
+     * @returns whether the connection is still open and past `welcome`
+     */
+    beat(now: number, ping: Buffer): boolean {
+      if (this.closed || !this.scope) return false;
+      if (now - this.lastSeen > gatewayLimits.idleTimeoutMs) {
+        this.ws.terminate();
+        this.dispose();
+        return false;
+      }
+      return this.send(ping);
+    }
+
+    /** A scope the heartbeat loaded for this connection's user (null: no longer a member). */
+    offerScope(scope: SyncScope | null, seq: number): Promise<boolean> {
+      return this.refreshScope(this.sent, { scope, seq });
+    }
+
+    private send(msg: ServerMessage | Buffer): boolean {
       if (this.closed) return false;
-      this.ws.send(typeof msg === 'string' ? msg : JSON.stringify(msg));
+      if (Buffer.isBuffer(msg)) this.ws.send(msg, TEXT);
+      else this.ws.send(JSON.stringify(msg));
       if (this.ws.bufferedAmount > gatewayLimits.maxQueuedBytes) {
         this.reset('slow_consumer');
         return false;
@@ -160,7 +344,8 @@ export function createGateway(deps: GatewayDeps) {
       this.end(reason === 'slow_consumer' ? CLOSE.slowConsumer : CLOSE.reset, reason);
     }
 
-    private fail(code: string, retry: 'backoff' | 'reauth' | 'none', detail: string, closeCode: number) {
+    /** Says why, then closes. */
+    fail(code: string, retry: 'backoff' | 'reauth' | 'none', detail: string, closeCode: number) {
       if (this.closed) return;
       this.ws.send(JSON.stringify({ type: 'error', code, retry, detail }));
       this.end(closeCode, code);
@@ -177,12 +362,13 @@ export function createGateway(deps: GatewayDeps) {
     private dispose() {
       if (this.closed) return;
       this.closed = true;
-      for (const t of this.timers) {
-        clearTimeout(t);
-        clearInterval(t);
-      }
+      clearTimeout(this.helloTimer);
       all.delete(this);
-      if (this.scope) byWorkspace.get(this.scope.workspaceId)?.delete(this);
+      if (this.scope) {
+        const set = byWorkspace.get(this.scope.workspaceId);
+        set?.delete(this);
+        if (set && !set.size) byWorkspace.delete(this.scope.workspaceId);
+      }
     }
 
     private onFrame(raw: Buffer, isBinary: boolean) {
@@ -197,10 +383,11 @@ export function createGateway(deps: GatewayDeps) {
         return;
       }
       if (msg.type === 'hello') {
-        if (this.actor || this.credentials.bearer !== undefined || this.credentials.sessionToken) {
+        if (this.helloSeen) {
           this.fail('bad_frame', 'none', 'hello may be sent only once', CLOSE.protocol);
           return;
         }
+        this.helloSeen = true;
         this.onHello(msg as unknown as HelloMessage).catch((err) => {
           deps.log.error({ err }, 'sync hello failed');
           this.fail('internal', 'backoff', 'The server could not start the stream', 1011);
@@ -227,29 +414,39 @@ export function createGateway(deps: GatewayDeps) {
         this.fail('bad_frame', 'none', 'token must be a string', CLOSE.protocol);
         return;
       }
-      this.credentials =
+      const credentials =
         token !== undefined
           ? { bearer: token }
-          : { sessionToken: this.upgrade.sessionToken, workspace: typeof workspace === 'string' ? workspace : undefined };
-      const actor = await this.authenticate();
-      if (!actor) return;
-      const scope = await loadScope(deps.database.db, actor.userId, actor.workspaceId as string);
-      if (!scope) {
+          : { sessionToken: this.upgrade?.sessionToken, workspace: typeof workspace === 'string' ? workspace : undefined };
+      // The cookie's value is needed only once.
+      this.upgrade = undefined;
+      const cred = await this.authenticate(credentials);
+      if (!cred) return;
+      const db = deps.database.db;
+      const seq = ++scopeSeq;
+      const loaded = await loadScope(db, cred.userId, cred.workspaceId);
+      if (!loaded) {
         this.fail('forbidden', 'none', 'You are not a member of this workspace', CLOSE.forbidden);
         return;
       }
-      const head = await headVersion(deps.database.db, scope.workspaceId);
+      const scope = intern(loaded);
+      const head = await headVersion(db, scope.workspaceId);
       if (head === null) {
         this.fail('forbidden', 'none', 'The workspace no longer exists', CLOSE.forbidden);
         return;
       }
       if (this.closed) return;
-      const floor = await retentionFloor(deps.database.db, scope.workspaceId, head);
+      const floor = await retentionFloor(db, scope.workspaceId, head);
       if (baseVersion > head || baseVersion < floor) {
         this.reset('too_far_behind');
         return;
       }
+      if (this.closed) return;
+      clearTimeout(this.helloTimer);
+      this.helloTimer = undefined;
+      this.cred = cred.ref;
       this.scope = scope;
+      this.scopeLoad = seq;
       this.sent = baseVersion;
       this.wanted = head;
       const set = byWorkspace.get(scope.workspaceId) ?? new Set<Connection>();
@@ -264,19 +461,27 @@ export function createGateway(deps: GatewayDeps) {
         teamIds: [...scope.teamIds].sort(),
         heartbeatMs: gatewayLimits.heartbeatMs,
       });
-      this.timers.push(setInterval(() => void this.heartbeat(), gatewayLimits.heartbeatMs));
+      scheduleSweep();
       await this.pump();
     }
 
-    /** Resolves the connection's credentials; on failure says why and closes. */
-    private async authenticate(): Promise<(Actor & { workspaceId: string }) | null> {
-      let actor: Actor | null = null;
+    /**
+     * Resolves the hello's credentials; on failure says why and closes.
+     * @returns the user, workspace and the credential's reference for later re-checks
+     */
+    private async authenticate(c: {
+      bearer?: string;
+      sessionToken?: string;
+      workspace?: string;
+    }): Promise<{ userId: string; workspaceId: string; ref: CredentialRef } | null> {
+      let actor: Awaited<ReturnType<GatewayDeps['resolveCredentials']>> = null;
       try {
-        actor = await deps.resolveCredentials(this.credentials);
+        actor = await deps.resolveCredentials(c);
       } catch (err) {
         const status = (err as { status?: number }).status;
-        if (status === 404) {
-          this.fail('forbidden', 'none', 'You are not a member of this workspace', CLOSE.forbidden);
+        if (status === 404 || status === 403) {
+          const detail = status === 404 ? 'You are not a member of this workspace' : (err as Error).message;
+          this.fail('forbidden', 'none', detail, CLOSE.forbidden);
           return null;
         }
         if (status !== 401) throw err;
@@ -285,53 +490,51 @@ export function createGateway(deps: GatewayDeps) {
         this.fail('unauthenticated', 'reauth', 'Sign in, or send a valid token in hello', CLOSE.unauthenticated);
         return null;
       }
-      if (!actor.workspaceId || (this.actor && actor.workspaceId !== this.actor.workspaceId)) {
+      const workspaceId = actor.workspaceId;
+      if (!workspaceId) {
         this.fail('forbidden', 'none', 'Create or join a workspace first', CLOSE.forbidden);
         return null;
       }
-      this.actor = actor;
-      return actor as Actor & { workspaceId: string };
-    }
-
-    private async heartbeat() {
-      if (this.closed || !this.scope) return;
-      if (Date.now() - this.lastSeen > gatewayLimits.idleTimeoutMs) {
-        this.ws.terminate();
-        this.dispose();
-        return;
-      }
-      this.send({ type: 'ping', t: Date.now() });
-      try {
-        if (!(await this.authenticate())) return;
-        await this.refreshScope(this.sent);
-        void this.pump();
-      } catch (err) {
-        deps.log.warn({ err }, 'sync heartbeat check failed');
-      }
+      let ref: CredentialRef | null = null;
+      if (actor.via === 'session' && actor.sessionId) ref = { via: 'session', id: actor.sessionId, workspaceId };
+      else if (actor.via === 'pat' && actor.tokenId) ref = { via: 'pat', id: actor.tokenId };
+      else if (actor.via === 'oauth' && actor.oauthTokenId) ref = { via: 'oauth', id: actor.oauthTokenId };
+      if (!ref) throw new Error(`credentials of kind ${actor.via} carry no id to re-check`);
+      return { userId: actor.userId, workspaceId, ref };
     }
 
     /**
-     * Reloads the scope; announces gained or lost teams. Calls run one after another (the pump
-     * and the heartbeat may both ask), so one change is announced once.
+     * Reloads the scope (or takes one the heartbeat loaded); announces gained or lost teams.
+     * Calls run one after another (the pump and the heartbeat may both ask), so one change is
+     * announced once, and a scope loaded before the current one is ignored.
      * @returns false when the socket closed
      */
-    private refreshScope(version: number): Promise<boolean> {
-      const run = this.scopeChain.then(() => this.reloadScope(version));
+    private refreshScope(version: number, given?: { scope: SyncScope | null; seq: number }): Promise<boolean> {
+      const run = this.scopeChain.then(() => this.reloadScope(version, given));
       this.scopeChain = run.catch(() => false);
       return run;
     }
 
-    private async reloadScope(version: number): Promise<boolean> {
+    private async reloadScope(version: number, given?: { scope: SyncScope | null; seq: number }): Promise<boolean> {
       if (this.closed) return false;
       const before = this.scope as SyncScope;
-      const after = await loadScope(deps.database.db, before.userId, before.workspaceId);
+      let after: SyncScope | null;
+      let seq: number;
+      if (given) {
+        ({ scope: after, seq } = given);
+      } else {
+        seq = ++scopeSeq;
+        after = await loadScope(deps.database.db, before.userId, before.workspaceId);
+      }
       if (this.closed) return false;
+      if (seq < this.scopeLoad) return true;
+      this.scopeLoad = seq;
       if (!after) {
         this.fail('forbidden', 'none', 'You are no longer a member of this workspace', CLOSE.forbidden);
         return false;
       }
       const { added, removed } = diffScopes(before, after);
-      this.scope = after;
+      this.scope = intern(after);
       if (added.length || removed.length) return this.send({ type: 'scopeChange', version, added, removed });
       return true;
     }
@@ -348,6 +551,7 @@ export function createGateway(deps: GatewayDeps) {
           if (this.closed) return;
           if (page.toVersion > this.sent) {
             if (touchesScope(page.rows) && !(await this.refreshScope(page.toVersion))) return;
+            if (page.fromVersion !== this.sent) continue;
             if (!this.send(opsFrame(page, this.scope))) return;
             this.sent = page.toVersion;
           }
@@ -383,7 +587,7 @@ export function createGateway(deps: GatewayDeps) {
   }
 
   return {
-    /** Takes over an upgraded socket. */
+    /** Takes over an upgraded socket (hand it over with {@link releaseUpgrade} first). */
     accept(ws: WebSocket, upgrade: UpgradeInfo) {
       new Connection(ws, upgrade);
     },
@@ -391,8 +595,10 @@ export function createGateway(deps: GatewayDeps) {
     get size() {
       return all.size;
     },
-    /** Stops listening to the bus (sockets are closed by the WebSocket plugin). */
+    /** Stops listening to the bus and the heartbeat (sockets are closed by the WebSocket plugin). */
     close() {
+      stopped = true;
+      clearTimeout(sweepTimer);
       unsubscribe();
     },
   };

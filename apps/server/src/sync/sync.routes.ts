@@ -9,7 +9,7 @@ import { AppError, forbidden } from '../lib/errors.ts';
 import { Nullable, ProblemSchema, Uuid, errorResponses } from '../lib/schemas.ts';
 import { SESSION_COOKIE, workspaceActor } from '../plugins/auth.ts';
 import { streamBootstrap } from './bootstrap.ts';
-import { createGateway } from './gateway.ts';
+import { createGateway, releaseUpgrade } from './gateway.ts';
 import { headVersion, readLogPage, retentionFloor, visibleOps } from './oplog.ts';
 import { loadScope } from './scope.ts';
 
@@ -64,6 +64,7 @@ export async function syncRoutes(app: App, deps: ModuleDeps) {
     bus: deps.bus,
     log: app.log,
     resolveCredentials: (c) => app.resolveCredentials(c),
+    recheckCredentials: (refs) => app.recheckCredentials(refs),
   });
   app.addHook('onClose', async () => gateway.close());
 
@@ -170,6 +171,8 @@ export async function syncRoutes(app: App, deps: ModuleDeps) {
       }
     },
   }, (socket, req) => {
-    gateway.accept(socket, { sessionToken: req.cookies?.[SESSION_COOKIE] });
+    const sessionToken = req.cookies?.[SESSION_COOKIE];
+    releaseUpgrade(socket, req.raw);
+    gateway.accept(socket, { sessionToken });
   });
 }
