@@ -146,6 +146,52 @@ describe('GET /issues', () => {
     expect(badParent.body.errors[0]).toEqual({ field: '/query/parentId', message: 'Issue FIL-999 not found' });
   });
 
+  it('lists list columns: every field of the single issue but the description, label ids sorted', async () => {
+    const team = await api(t.app, 'POST', '/api/v1/teams', { as: alice, body: { name: 'Columns', key: 'COL' } });
+    const [l1, l2] = [await addLabel(t, A, 'Col one'), await addLabel(t, A, 'Col two')];
+    const made = await createIssue(t, alice, { teamId: team.body.id, title: 'with text', description: '<p>long text</p>', labelIds: [l2, l1], estimate: 3 });
+    const bare = await createIssue(t, alice, { teamId: team.body.id, title: 'no labels' });
+    const page = (await list(alice, 'teamId=COL&orderBy=manual')).body.data as Issue[];
+    for (const made1 of [made, bare]) {
+      const single = (await api(t.app, 'GET', `/api/v1/issues/${made1.id}`, { as: alice })).body;
+      const { description, ...columns } = single;
+      const item = page.find((i) => i.id === made1.id);
+      expect(item).toEqual(columns);
+      expect(item).not.toHaveProperty('description');
+      if (made1 === made) {
+        expect(description).toBe('<p>long text</p>');
+        expect(item?.labelIds).toEqual([l1, l2].sort());
+      }
+    }
+    // Sub-issues and search are the same list.
+    const child = await createIssue(t, alice, { teamId: 'COL', title: 'child of text', parentId: made.id, description: '<p>x</p>' });
+    for (const q of [`parentId=${made.identifier}`, 'q=child%20of%20text']) {
+      const [hit] = (await list(alice, q)).body.data as Issue[];
+      expect(hit?.id).toBe(child.id);
+      expect(hit).not.toHaveProperty('description');
+    }
+  });
+
+  it('tells an empty readable team (200) from an unreadable one (404) for members and guests', async () => {
+    const open = await api(t.app, 'POST', '/api/v1/teams', { as: alice, body: { name: 'Empty', key: 'EMP' } });
+    const closed = await api(t.app, 'POST', '/api/v1/teams', { as: alice, body: { name: 'Closed', key: 'CLO', isPrivate: true } });
+    const inside = await createIssue(t, alice, { teamId: closed.body.id, title: 'inside' });
+    const guest = await addMember(t, A, 'gina@acme.test', 'guest', [closed.body.id]);
+    const ok = await list(mia, `teamId=${open.body.id}`);
+    expect(ok.status).toBe(200);
+    expect(ok.body).toEqual({ data: [], nextCursor: null });
+    expect((await list(mia, 'teamId=EMP&q=nothing%20like%20this')).status).toBe(200);
+    for (const q of [`teamId=${closed.body.id}`, 'teamId=CLO', 'teamId=CLO&q=zzz', `teamId=${closed.body.id}&cursor=x`]) {
+      const res = await list(mia, q);
+      expect(res.status, q).toBe(q.includes('cursor') ? 400 : 404);
+    }
+    expect((await list(guest, 'teamId=EMP')).status).toBe(404);
+    expect((await list(guest, 'teamId=CLO')).body.data.map((i: Issue) => i.id)).toEqual([inside.id]);
+    await api(t.app, 'POST', '/api/v1/teams/CLO/members', { as: alice, body: { userId: mia.userId } });
+    expect((await list(mia, 'teamId=CLO')).body.data.map((i: Issue) => i.id)).toEqual([inside.id]);
+    expect((await walk(mia, 'q=inside', 50)).map((i) => i.id)).toContain(inside.id);
+  });
+
   it('lists only issues of teams the actor may read', async () => {
     const priv = await api(t.app, 'POST', '/api/v1/teams', { as: alice, body: { name: 'Hidden', key: 'HID', isPrivate: true } });
     const secret = await createIssue(t, alice, { teamId: priv.body.id, title: 'secret plans' });

@@ -9,6 +9,8 @@ import { apiOf, CliError, type Ctx, printRecord, printTable, unwrap, usage } fro
 import { CATEGORIES, htmlToText, PRIORITIES, priorityOf, Resolver, textToHtml } from '../resolve.ts';
 
 type Issue = components['schemas']['Issue'];
+/** An issue as `GET /issues` lists it: no description (`issue view` reads the single issue). */
+type IssueListItem = components['schemas']['IssueListItem'];
 
 const filterOptions = {
   team: { type: 'string', value: 'KEY', description: 'team key, id or name' },
@@ -29,7 +31,7 @@ const writeOptions = {
   state: { type: 'string', value: 'STATE', description: 'state name' },
 } as const;
 
-async function rows(r: Resolver, issues: Issue[]) {
+async function rows(r: Resolver, issues: IssueListItem[]) {
   const out = [];
   for (const i of issues) {
     const states = await r.statesOf(i.teamId);
@@ -88,7 +90,7 @@ export const issueCommands: Command[] = [
       if (o.label) query.labelId = await r.label(o.label, team?.id);
       if (o.priority) query.priority = priorityOf(o.priority);
       if (o.query) query.q = o.query;
-      const issues: Issue[] = [];
+      const issues: IssueListItem[] = [];
       let cursor: string | undefined;
       do {
         const page = await unwrap(

@@ -4,7 +4,7 @@
  * relations,reactions,subscriptions,labels}); errors are {@link ApiError}s.
  */
 import { listAll, request, uuid } from './client.ts';
-import type { Issue, Label } from './types.ts';
+import type { Issue, IssueListItem, Label } from './types.ts';
 
 /** Reactions of one target grouped by emoji. */
 export interface ReactionSummary {
@@ -128,8 +128,8 @@ export const getSubscription = (issueId: string) => request<SubscriptionState>('
 export const setSubscription = (issueId: string, on: boolean) =>
   request<SubscriptionState>(on ? 'PUT' : 'DELETE', `/api/v1/issues/${enc(issueId)}/subscription`);
 
-/** `GET /issues?parentId=`: every sub-issue of an issue. */
-export const listSubIssues = (parentId: string) => listAll<Issue>('/api/v1/issues', { parentId, limit: 100 });
+/** `GET /issues?parentId=`: every sub-issue of an issue (list items: no description). */
+export const listSubIssues = (parentId: string) => listAll<IssueListItem>('/api/v1/issues', { parentId, limit: 100 });
 
 /** `GET /labels`: every label the user can apply (workspace labels and readable teams'). */
 export const listLabels = () => listAll<Label>('/api/v1/labels', { limit: 100 });

@@ -3,7 +3,7 @@
  * Each returns the presented entity or list; errors are {@link ApiError}s.
  */
 import { listAll, request, uuid, type Page } from './client.ts';
-import type { CreateIssueInput, Issue, Me, Team, UpdateIssueInput, User, WorkflowState, Workspace } from './types.ts';
+import type { CreateIssueInput, Issue, IssueListItem, Me, Team, UpdateIssueInput, User, WorkflowState, Workspace } from './types.ts';
 
 /** `GET /api/v1/me`: the signed-in user, or ApiError 401. */
 export const getMe = () => request<Me>('GET', '/api/v1/me');
@@ -43,9 +43,12 @@ export async function listMembers(): Promise<User[]> {
   });
 }
 
-/** `GET /api/v1/issues?teamId=`: every page of a team's issues, `onPage` called per page. */
-export const listTeamIssues = (teamId: string, onPage?: (rows: Issue[]) => void, signal?: AbortSignal) =>
-  listAll<Issue>('/api/v1/issues', { teamId, limit: 100 }, onPage, signal);
+/**
+ * `GET /api/v1/issues?teamId=`: every page of a team's issues, `onPage` called per page. List
+ * items carry no description (store them with store/listItems.ts `upsertListItems`).
+ */
+export const listTeamIssues = (teamId: string, onPage?: (rows: IssueListItem[]) => void, signal?: AbortSignal) =>
+  listAll<IssueListItem>('/api/v1/issues', { teamId, limit: 100 }, onPage, signal);
 
 /** `GET /api/v1/issues/:idOrIdentifier`. */
 export const getIssue = (idOrIdentifier: string) => request<Issue>('GET', `/api/v1/issues/${encodeURIComponent(idOrIdentifier)}`);

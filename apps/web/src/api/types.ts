@@ -68,14 +68,18 @@ export interface WorkflowState {
   updatedAt: string;
 }
 
-/** An issue as REST and sync present it. `description` is sanitized HTML. */
+/**
+ * An issue as REST and sync present it. `description` is sanitized HTML; it is `undefined` on a
+ * row that came from a list (`GET /issues` carries list columns only, {@link IssueListItem})
+ * until the single issue (`GET /issues/:id`) or sync supplies it — store/listItems.ts.
+ */
 export interface Issue {
   id: string;
   identifier: string;
   number: number;
   teamId: string;
   title: string;
-  description: string | null;
+  description?: string | null;
   stateId: string;
   priority: Priority;
   estimate: number | null;
@@ -92,6 +96,9 @@ export interface Issue {
   createdAt: string;
   updatedAt: string;
 }
+
+/** An issue as `GET /issues` lists it: every field but `description`. */
+export type IssueListItem = Omit<Issue, 'description'>;
 
 /** A label (team label, or a workspace label when `teamId` is null); `isGroup` labels only group others. */
 export interface Label {

@@ -10,6 +10,7 @@ import { ApiError, uuid } from '../api/client.ts';
 import * as api from '../api/details.ts';
 import type { Comment, HistoryEvent, ReactionSummary, Relation, RelationType, StoredRelation, SubscriptionState } from '../api/details.ts';
 import type { RootStore, SyncOp } from './root.ts';
+import { upsertListItems } from './listItems.ts';
 import { IndexedTable, Table } from './table.ts';
 
 /** Summary of an issue shown with a relation (the issue itself may not be loaded). */
@@ -121,7 +122,7 @@ export class DetailsStore {
         for (const r of relations) this.upsertRelation(r);
         this.issueReactions.set(issueId, reactions);
         this.subscriptions.set(issueId, subscription);
-        this.root.issues.upsertMany(children);
+        upsertListItems(this.root.issues, children);
         this.load.set(issueId, 'loaded');
       });
     } catch (err) {

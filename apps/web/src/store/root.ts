@@ -11,6 +11,7 @@ import * as api from '../api/endpoints.ts';
 import type { Issue, Label, Me, Team, User, WorkflowState, WorkspaceSummary } from '../api/types.ts';
 import { DetailsStore } from './details.ts';
 import { IssueActions } from './issues.ts';
+import { upsertListItems } from './listItems.ts';
 import { SyncBinding } from './sync.ts';
 import { IndexedTable, Table } from './table.ts';
 import { UiStore } from './ui.ts';
@@ -189,7 +190,7 @@ export class RootStore {
     const ws = this.workspace?.id;
     try {
       await api.listTeamIssues(teamId, (rows) => {
-        if (this.workspace?.id === ws) runInAction(() => this.issues.upsertMany(rows));
+        if (this.workspace?.id === ws) upsertListItems(this.issues, rows);
       });
       runInAction(() => this.teamIssuesLoad.set(teamId, 'loaded'));
     } catch (err) {

@@ -1134,6 +1134,33 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        IssueListItem: {
+            /** Format: uuid */
+            id: string;
+            identifier: string;
+            number: number;
+            /** Format: uuid */
+            teamId: string;
+            title: string;
+            /** Format: uuid */
+            stateId: string;
+            priority: "none" | "urgent" | "high" | "medium" | "low";
+            estimate: number | null;
+            assigneeId: string | null;
+            creatorId: string | null;
+            parentId: string | null;
+            labelIds: string[];
+            sortOrder: string;
+            dueDate: string | null;
+            startedAt: string | null;
+            completedAt: string | null;
+            canceledAt: string | null;
+            archivedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
         Label: {
             /** Format: uuid */
             id: string;
@@ -7619,7 +7646,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data: components["schemas"]["Issue"][];
+                        data: components["schemas"]["IssueListItem"][];
                         nextCursor: string | null;
                     };
                 };

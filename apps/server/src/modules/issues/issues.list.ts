@@ -13,14 +13,14 @@
  * index `issue_title_trgm_idx`), or an identifier such as `ENG-12`. Text longer than a title
  * (255 code points) cannot match a title, so it matches nothing rather than being refused.
  */
-import { and, asc, count, desc, eq, gte, inArray, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
 import { issue, issueLabel, team, workflowState, type Executor } from '@exponential/db';
 import type { CursorCodec } from '../../lib/cursor.ts';
-import { badRequest } from '../../lib/errors.ts';
+import { badRequest, notFound } from '../../lib/errors.ts';
 import { isUuid } from '../../lib/ids.ts';
 import { codePointLength } from '../../lib/text.ts';
-import { getReadableTeam, readableTeamIds, type TeamViewer, teamIdByKey } from '../teams/teams.repository.ts';
-import { type PresentedIssue, presentIssue, priorityValue } from './issues.presenter.ts';
+import { getReadableTeam, readableTeamSql, type TeamViewer, teamIdByKey } from '../teams/teams.repository.ts';
+import { type PresentedIssueListItem, presentIssueListItem, priorityValue } from './issues.presenter.ts';
 import { getReadableIssue, parseIdentifier } from './issues.repository.ts';
 import { checkStorableDate, escapeLike } from './issues.rules.ts';
 import { type IssueOrderName, type ListIssuesInput, TITLE_MAX } from './issues.schemas.ts';
@@ -71,23 +71,43 @@ const ORDERS: Record<IssueOrderName, OrderSpec> = {
   },
 };
 
+/** What the page query needs besides its WHERE conditions. */
+interface ListConditions {
+  where: SQL[];
+  /**
+   * The team named by `teamId`, whose readability the page query checks itself (a predicate on
+   * the joined team): an empty page must then ask whether the team is readable at all (404).
+   */
+  teamId: string | null;
+}
+
 /**
- * Builds the WHERE conditions of a list, or null when the list is empty by construction (no
- * readable team, or search text that cannot match).
- * @throws AppError 404 for a `teamId`/`parentId` the viewer cannot read
+ * Builds the WHERE conditions of a list, or null when the list is empty by construction (search
+ * text that cannot match). Team visibility is part of the conditions (see readableTeamSql), so a
+ * list of readable teams costs no statement of its own.
+ * @throws AppError 404 for a `teamId` key that names no team, or a `parentId` the viewer cannot read
  */
-async function conditions(ex: Executor, viewer: TeamViewer, q: ListIssuesInput): Promise<SQL[] | null> {
+async function conditions(ex: Executor, viewer: TeamViewer, q: ListIssuesInput): Promise<ListConditions | null> {
   const where: SQL[] = [eq(issue.workspaceId, viewer.workspaceId)];
+  const visible = readableTeamSql(viewer);
+  let teamId: string | null = null;
   if (q.teamId) {
-    where.push(eq(issue.teamId, (await getReadableTeam(ex, viewer, q.teamId, '/query/teamId')).id));
-  } else {
-    const [readable, [total]] = await Promise.all([
-      readableTeamIds(ex, viewer),
-      ex.select({ n: count() }).from(team).where(eq(team.workspaceId, viewer.workspaceId)),
-    ]);
-    if (!readable.length) return null;
-    // Reading every team needs no team predicate (a simpler plan); otherwise list them.
-    if (readable.length < Number(total?.n ?? 0)) where.push(inArray(issue.teamId, readable));
+    teamId = isUuid(q.teamId) ? q.teamId : await teamIdByKey(ex, viewer.workspaceId, q.teamId);
+    if (!teamId) throw notFound('Team', '/query/teamId', q.teamId);
+    where.push(eq(issue.teamId, teamId));
+    // The joined team row is the one team: check it directly.
+    if (visible) where.push(visible);
+  } else if (visible) {
+    // Every readable team: a semi-join the planner can drive from the readable teams.
+    where.push(
+      inArray(
+        issue.teamId,
+        ex
+          .select({ id: team.id })
+          .from(team)
+          .where(and(eq(team.workspaceId, viewer.workspaceId), visible)),
+      ),
+    );
   }
   if (q.stateId) where.push(eq(issue.stateId, q.stateId));
   if (q.stateCategory) {
@@ -127,7 +147,7 @@ async function conditions(ex: Executor, viewer: TeamViewer, q: ListIssuesInput):
     if (!byIdent && !byTitle) return null;
     where.push((byIdent && byTitle ? or(byTitle, byIdent) : (byIdent ?? byTitle)) as SQL);
   }
-  return where;
+  return { where, teamId };
 }
 
 /** The decoded position of a cursor for `orderBy`. @throws AppError 400 `invalid_cursor` */
@@ -140,31 +160,62 @@ function decodeCursor(codec: CursorCodec, cursor: string, orderBy: IssueOrderNam
   return { key, id };
 }
 
+/** The label ids of the selected issue, sorted, as a uuid[] (one index lookup per row). */
+const labelIdsSql = sql<string[]>`array(select ${issueLabel.labelId} from ${issueLabel} where ${issueLabel.issueId} = ${issue.id} order by ${issueLabel.labelId})`;
+
+/** The list columns (see presentIssueListItem): no `description`, labels folded in. */
+const LIST_COLUMNS = {
+  id: issue.id,
+  number: issue.number,
+  teamId: issue.teamId,
+  title: issue.title,
+  stateId: issue.stateId,
+  priority: issue.priority,
+  estimate: issue.estimate,
+  assigneeId: issue.assigneeId,
+  creatorId: issue.creatorId,
+  parentId: issue.parentId,
+  sortOrder: issue.sortOrder,
+  dueDate: issue.dueDate,
+  startedAt: issue.startedAt,
+  completedAt: issue.completedAt,
+  canceledAt: issue.canceledAt,
+  archivedAt: issue.archivedAt,
+  createdAt: issue.createdAt,
+  updatedAt: issue.updatedAt,
+  teamKey: team.key,
+  labelIds: labelIdsSql,
+};
+
 /**
- * The list's query (the first `limit + 1` rows after the cursor), or null when it is empty by
- * construction. Exposed so tests can EXPLAIN exactly what runs. Wrapped in an object because a
- * Drizzle query is thenable: returned bare from an async function it would run.
+ * The list's query (the first `limit + 1` rows after the cursor, list columns with their label
+ * ids), or null when it is empty by construction, with the `teamId` whose readability an empty
+ * page must confirm. Exposed so tests can EXPLAIN exactly what runs. Wrapped in an object because
+ * a Drizzle query is thenable: returned bare from an async function it would run.
  */
 export async function buildIssueListQuery(ex: Executor, viewer: TeamViewer, q: ListIssuesInput, codec: CursorCodec) {
   const orderBy: IssueOrderName = q.orderBy ?? 'createdAt';
   const spec = ORDERS[orderBy];
   const limit = q.limit ?? 50;
   const pos = q.cursor ? decodeCursor(codec, q.cursor, orderBy) : null;
-  const where = await conditions(ex, viewer, q);
-  if (!where) return null;
+  const built = await conditions(ex, viewer, q);
+  if (!built) return null;
+  const { where } = built;
   if (pos) where.push(spec.after(pos.key, pos.id));
   const query = ex
-    .select({ issue, teamKey: team.key, cursorKey: spec.key })
+    .select({ ...LIST_COLUMNS, cursorKey: spec.key })
     .from(issue)
     .innerJoin(team, eq(team.id, issue.teamId))
     .where(and(...where))
     .orderBy(...spec.orderBy)
     .limit(limit + 1);
-  return { query };
+  return { query, teamId: built.teamId };
 }
 
 /**
- * One page of issues.
+ * One page of issues, list columns only (no `description`). Two statements in the common case
+ * (the credentials, then the page with team visibility and label ids folded in); an empty page
+ * of a named team costs the team check that tells "no issues" from 404.
  * @returns `{ data, nextCursor }`; `nextCursor` is null on the last page
  * @throws AppError 400 `invalid_cursor`, 404 for an unreadable `teamId`/`parentId`
  */
@@ -173,25 +224,26 @@ export async function listIssues(
   viewer: TeamViewer,
   q: ListIssuesInput,
   codec: CursorCodec,
-): Promise<{ data: PresentedIssue[]; nextCursor: string | null }> {
+): Promise<{ data: PresentedIssueListItem[]; nextCursor: string | null }> {
   const built = await buildIssueListQuery(ex, viewer, q, codec);
-  if (!built) return { data: [], nextCursor: null };
+  if (!built) {
+    // Search text that cannot match: still a 404 for a team the viewer cannot read.
+    if (q.teamId) await getReadableTeam(ex, viewer, q.teamId, '/query/teamId');
+    return { data: [], nextCursor: null };
+  }
   const limit = q.limit ?? 50;
   const rows = await built.query;
-  const page = rows.slice(0, limit);
-  const labels = new Map<string, string[]>();
-  if (page.length) {
-    const links = await ex
-      .select({ issueId: issueLabel.issueId, labelId: issueLabel.labelId })
-      .from(issueLabel)
-      .where(inArray(issueLabel.issueId, page.map((r) => r.issue.id)))
-      .orderBy(asc(issueLabel.labelId));
-    for (const l of links) labels.set(l.issueId, [...(labels.get(l.issueId) ?? []), l.labelId]);
+  if (!rows.length && built.teamId) await getReadableTeam(ex, viewer, built.teamId, '/query/teamId');
+  const n = Math.min(rows.length, limit);
+  const data: PresentedIssueListItem[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const r = rows[i] as (typeof rows)[number];
+    data[i] = presentIssueListItem(r, r.teamKey, r.labelIds);
   }
-  const last = page[page.length - 1];
+  const last = rows[n - 1];
   const orderBy = q.orderBy ?? 'createdAt';
   return {
-    data: page.map((r) => presentIssue(r.issue, r.teamKey, labels.get(r.issue.id) ?? [])),
-    nextCursor: rows.length > limit && last ? codec.encode([CURSOR_TAG, orderBy, last.cursorKey, last.issue.id]) : null,
+    data,
+    nextCursor: rows.length > limit && last ? codec.encode([CURSOR_TAG, orderBy, last.cursorKey, last.id]) : null,
   };
 }

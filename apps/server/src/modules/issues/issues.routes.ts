@@ -5,6 +5,7 @@ import { workspaceActor } from '../../plugins/auth.ts';
 import {
   BulkUpdateBody,
   CreateIssueBody,
+  IssueListItemSchema,
   IssueParams,
   IssueSchema,
   ListIssuesQuery,
@@ -14,15 +15,17 @@ import {
 import { createIssueService } from './issues.service.ts';
 
 const IssueRef = Type.Ref('Issue');
+const IssueListItemRef = Type.Ref('IssueListItem');
 const tags = ['issues'];
 
 /** Issues under `/api/v1/issues`: CRUD, archive, manual order, bulk update and the filtered list. */
 export async function issueRoutes(app: App, deps: ModuleDeps) {
   const issues = createIssueService(deps);
   app.addSchema(IssueSchema);
+  app.addSchema(IssueListItemSchema);
 
   app.get('/api/v1/issues', {
-    schema: { operationId: 'listIssues', tags, querystring: ListIssuesQuery, response: { 200: Page(IssueRef), ...errorResponses } },
+    schema: { operationId: 'listIssues', tags, querystring: ListIssuesQuery, response: { 200: Page(IssueListItemRef), ...errorResponses } },
     config: { auth: 'workspace' },
   }, async (req) => issues.list(workspaceActor(req), req.query));
 

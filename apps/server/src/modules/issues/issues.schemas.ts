@@ -48,33 +48,42 @@ const Estimate = Type.Number({ minimum: 0, maximum: 1000 });
 
 const LabelIds = Type.Array(Uuid, { maxItems: LABELS_MAX, uniqueItems: true });
 
+/** Fields of an issue before `description` (see presentIssue). */
+const IssueHead = {
+  id: Uuid,
+  identifier: Type.String(),
+  number: Type.Integer(),
+  teamId: Uuid,
+  title: Type.String(),
+};
+
+/** Fields of an issue after `description`. */
+const IssueTail = {
+  stateId: Uuid,
+  priority: Priority,
+  estimate: Nullable(Type.Number()),
+  assigneeId: Nullable(Uuid),
+  creatorId: Nullable(Uuid),
+  parentId: Nullable(Uuid),
+  labelIds: Type.Array(Uuid),
+  sortOrder: Type.String(),
+  dueDate: Nullable(Type.String()),
+  startedAt: Nullable(Timestamp),
+  completedAt: Nullable(Timestamp),
+  canceledAt: Nullable(Timestamp),
+  archivedAt: Nullable(Timestamp),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+};
+
 /** An issue as REST and sync present it (see presentIssue). */
-export const IssueSchema = Type.Object(
-  {
-    id: Uuid,
-    identifier: Type.String(),
-    number: Type.Integer(),
-    teamId: Uuid,
-    title: Type.String(),
-    description: Nullable(Type.String()),
-    stateId: Uuid,
-    priority: Priority,
-    estimate: Nullable(Type.Number()),
-    assigneeId: Nullable(Uuid),
-    creatorId: Nullable(Uuid),
-    parentId: Nullable(Uuid),
-    labelIds: Type.Array(Uuid),
-    sortOrder: Type.String(),
-    dueDate: Nullable(Type.String()),
-    startedAt: Nullable(Timestamp),
-    completedAt: Nullable(Timestamp),
-    canceledAt: Nullable(Timestamp),
-    archivedAt: Nullable(Timestamp),
-    createdAt: Timestamp,
-    updatedAt: Timestamp,
-  },
-  { $id: 'Issue' },
-);
+export const IssueSchema = Type.Object({ ...IssueHead, description: Nullable(Type.String()), ...IssueTail }, { $id: 'Issue' });
+
+/**
+ * An issue as `GET /issues` lists it (see presentIssueListItem): the list columns, every field of
+ * `Issue` but `description` (read one issue for it).
+ */
+export const IssueListItemSchema = Type.Object({ ...IssueHead, ...IssueTail }, { $id: 'IssueListItem' });
 
 /** Position in the team's manual order: directly after `afterId` (null = first), or before `beforeId` (null = last). */
 const Position = {

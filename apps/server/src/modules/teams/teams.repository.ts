@@ -2,11 +2,11 @@
  * Team lookups shared by every module: resolving a team by id or key within a workspace, and the
  * set of teams an actor may read (private teams and guests, see lib/policy.ts).
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, or, type SQL, sql } from 'drizzle-orm';
 import { team, teamKeyAlias, teamMember, type Executor } from '@exponential/db';
 import { notFound } from '../../lib/errors.ts';
 import { isUuid } from '../../lib/ids.ts';
-import { canReadTeam, type Role } from '../../lib/policy.ts';
+import { canReadTeam, isManager, type Role } from '../../lib/policy.ts';
 
 /** The actor fields team visibility depends on. */
 export interface TeamViewer {
@@ -50,6 +50,19 @@ export async function readableTeams(ex: Executor, viewer: TeamViewer): Promise<A
   return teams
     .map((t) => ({ ...t, isMember: mine.has(t.id) }))
     .filter((t) => canReadTeam(viewer.role, t, t.isMember));
+}
+
+/**
+ * SQL true for a row of `team` that `viewer` may read: {@link canReadTeam} as a predicate, for
+ * folding the visibility check into a query (e.g. the issue list's page query). Owners and admins
+ * read every team of their workspace, so there is no predicate (undefined); members read public
+ * teams and the private teams they belong to; guests only their teams. The caller restricts the
+ * rows to the viewer's workspace.
+ */
+export function readableTeamSql(viewer: TeamViewer): SQL | undefined {
+  if (isManager(viewer.role)) return undefined;
+  const mine = sql`exists (select 1 from ${teamMember} where ${teamMember.teamId} = ${team.id} and ${teamMember.userId} = ${viewer.userId})`;
+  return viewer.role === 'guest' ? mine : or(eq(team.isPrivate, false), mine);
 }
 
 /** Ids of the teams `viewer` may read. */

@@ -11,6 +11,7 @@ import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { ApiError } from '../../api/client.ts';
 import { deleteIssue, setIssueArchived } from '../../api/details.ts';
 import { getIssue } from '../../api/endpoints.ts';
+import { loadFullIssue } from '../../store/listItems.ts';
 import type { Issue } from '../../api/types.ts';
 import { useCommands } from '../../commands/useCommands.ts';
 import { go, paths } from '../../navigation.ts';
@@ -64,6 +65,12 @@ export const IssuePage = observer(function IssuePage() {
       live = false;
     };
   }, [identifier, store, absent]);
+
+  // A row from a list lacks the description (lists carry list columns only): load the issue.
+  const descriptionUnknown = !!issue && issue.description === undefined;
+  useEffect(() => {
+    if (descriptionUnknown && issue) void loadFullIssue(store.issues, issue.id);
+  }, [descriptionUnknown, issue?.id, store]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const wide = useMediaQuery('(min-width: 1024px)');
   const issueId = issue?.id;
@@ -138,13 +145,17 @@ export const IssuePage = observer(function IssuePage() {
               </div>
             )}
             <div className="mt-3" data-testid="issue-description">
-              <Suspense fallback={issue.description ? <RichText html={issue.description} /> : <div className="prose-issue text-faint">Add description…</div>}>
-                <DescriptionEditor
-                  key={issue.id}
-                  html={issue.description}
-                  onSave={(description) => void store.issueActions.update(issue.id, { description })}
-                />
-              </Suspense>
+              {issue.description === undefined ? (
+                <div className="prose-issue text-faint" aria-busy="true">Loading description…</div>
+              ) : (
+                <Suspense fallback={issue.description ? <RichText html={issue.description} /> : <div className="prose-issue text-faint">Add description…</div>}>
+                  <DescriptionEditor
+                    key={issue.id}
+                    html={issue.description}
+                    onSave={(description) => void store.issueActions.update(issue.id, { description })}
+                  />
+                </Suspense>
+              )}
             </div>
             <div className="mt-4">
               <Reactions reactions={store.details.issueReactions.get(issue.id) ?? []} target={{ issueId: issue.id }} />

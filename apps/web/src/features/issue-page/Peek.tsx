@@ -11,6 +11,7 @@ import type { Command } from '../../commands/registry.ts';
 import { useCommands } from '../../commands/useCommands.ts';
 import { currentHref, paths } from '../../navigation.ts';
 import { store as appStore, useStore } from '../../store/context.tsx';
+import { loadFullIssue } from '../../store/listItems.ts';
 import type { RootStore } from '../../store/root.ts';
 import { Avatar, PRIORITY_LABELS, PriorityIcon, StateIcon } from '../../ui/icons.tsx';
 import { Kbd } from '../../ui/Kbd.tsx';
@@ -55,6 +56,11 @@ export const Peek = observer(function Peek() {
   useEffect(() => {
     if (issue) void store.details.loadIssue(issue.id);
   }, [issue?.id, store]); // eslint-disable-line react-hooks/exhaustive-deps
+  // A row from a list lacks the description (lists carry list columns only): load the issue.
+  const descriptionUnknown = !!issue && issue.description === undefined;
+  useEffect(() => {
+    if (descriptionUnknown && issue) void loadFullIssue(store.issues, issue.id);
+  }, [descriptionUnknown, issue?.id, store]); // eslint-disable-line react-hooks/exhaustive-deps
   if (!issue || onIssuePage) return null;
   return <PeekPanel issueId={issue.id} />;
 });
@@ -110,7 +116,13 @@ const PeekPanel = observer(function PeekPanel({ issueId }: { issueId: string }) 
             </span>
           ))}
         </div>
-        <div className="mt-5">{issue.description ? <RichText html={issue.description} /> : <p className="text-faint">No description.</p>}</div>
+        <div className="mt-5">
+          {issue.description ? (
+            <RichText html={issue.description} />
+          ) : (
+            <p className="text-faint">{issue.description === undefined ? 'Loading description…' : 'No description.'}</p>
+          )}
+        </div>
         {comments.length > 0 && (
           <section className="mt-6 border-t border-line pt-4">
             <h3 className="mb-2 text-sm font-medium text-muted">Latest comments</h3>
