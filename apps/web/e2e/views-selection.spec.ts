@@ -15,9 +15,11 @@ test.beforeAll(async ({ browser, baseURL }) => {
 test('x, shift-click and Ctrl+A select issues; S, P and L edit them all in bulk requests', async ({ browser }) => {
   const page = await openPage(browser, s, '/');
   const api = apiOf(page.request, s);
-  const label = await api.createLabel('Bug', '#eb5757');
+  const bug = await api.createLabel('Bug', '#eb5757');
+  const feature = await api.createLabel('Feature', '#4ea7fc');
   const created = [];
-  for (const t of ['One', 'Two', 'Three', 'Four', 'Five']) created.push(await api.createIssue({ title: `Bulk ${t}` }));
+  // One issue already has Feature: the bulk picker shows it as on some of the selection.
+  for (const t of ['One', 'Two', 'Three', 'Four', 'Five']) created.push(await api.createIssue({ title: `Bulk ${t}`, ...(t === 'One' ? { labelIds: [feature.id] } : {}) }));
   const bulkCalls: string[] = [];
   page.on('request', (r) => {
     if (r.url().endsWith('/api/v1/issues/bulk')) bulkCalls.push(r.method());
@@ -46,22 +48,39 @@ test('x, shift-click and Ctrl+A select issues; S, P and L edit them all in bulk 
   const selectedIds = (await rows.evaluateAll((els) => els.filter((e) => e.getAttribute('data-selected') === 'true').map((e) => e.getAttribute('data-identifier')!)));
   for (const id of selectedIds) await expect.poll(async () => (await api.issue(id)).stateId).toBe(inProgress.id);
 
-  // Ctrl+A selects all five; P then 1 makes them urgent; L adds the label.
+  // Ctrl+A selects all five; P then 1 makes them urgent; in one opening of L, Bug and Feature
+  // are added to all and Bug taken off again.
   await page.keyboard.press('Control+a');
   await expect(page.getByTestId('selection-count')).toHaveText('5 selected');
   await page.keyboard.press('p');
   await page.keyboard.press('1');
   await page.keyboard.press('l');
+  const labels = page.getByTestId('label-picker');
+  await expect(labels).toContainText('5 issues');
+  await expect(labels.getByRole('option', { name: 'Feature' })).toHaveAttribute('aria-checked', 'mixed');
+  await shot(page, 'selection-02-bulk-labels');
+  for (const name of ['Bug', 'Feature']) {
+    await page.keyboard.type(name);
+    await expect(labels.getByRole('option', { name })).toHaveAttribute('aria-selected', 'true');
+    await page.keyboard.press('Enter');
+    await expect(labels.getByRole('option', { name })).toHaveAttribute('aria-checked', 'true');
+  }
   await page.keyboard.type('Bug');
+  await expect(labels.getByRole('option', { name: 'Bug' })).toHaveAttribute('aria-selected', 'true');
   await page.keyboard.press('Enter');
+  await expect(labels.getByRole('option', { name: 'Bug' })).toHaveAttribute('aria-checked', 'false');
+  await page.keyboard.press('Escape');
+  await expect(labels).toBeHidden();
   for (const c of created) {
     await expect.poll(async () => {
       const i = await api.issue(c.identifier);
       return [i.priority, i.labelIds.join()];
-    }).toEqual(['urgent', label.id]);
+    }).toEqual(['urgent', feature.id]);
   }
-  await shot(page, 'selection-02-bulk-edited');
-  expect(bulkCalls.length).toBe(3);
+  expect(bug.id).not.toBe(feature.id);
+  await shot(page, 'selection-03-bulk-edited');
+  // Status, priority, and one request per label toggled (add Bug, add Feature, remove Bug).
+  expect(bulkCalls.length).toBe(5);
 
   // Esc clears the selection and the bar.
   await page.keyboard.press('Escape');
