@@ -146,7 +146,11 @@ describe('DELETE /api/v1/reactions/:reactionId', () => {
     expect(others.body.detail).toBe('You can only remove your own reactions');
     expect((await api(t.app, 'DELETE', `/api/v1/reactions/${mine.body.id}`, { as: a.owner })).status).toBe(204);
     expect(await t.database.db.select().from(reaction).where(eq(reaction.id, mine.body.id))).toHaveLength(0);
-    expect((await opsFor(t, a.wsId, 'reaction', mine.body.id)).map((o) => o.action)).toEqual(['insert', 'delete']);
+    const ops = await opsFor(t, a.wsId, 'reaction', mine.body.id);
+    expect(ops.map((o) => o.action)).toEqual(['insert', 'delete']);
+    // The delete names what was removed (target, emoji, user): clients lower the right count.
+    expect(ops[1]!.data).toEqual(mine.body);
+    expect(ops[1]!.teamId).toBe(i.teamId);
     expect((await api(t.app, 'DELETE', `/api/v1/reactions/${mine.body.id}`, { as: a.owner })).status).toBe(404);
     // Removed, it can be added again as a new reaction.
     const back = await reactIssue(a.owner, i.id, { emoji: '❤️' });

@@ -161,6 +161,39 @@ describe('GET /api/v1/sync/ops', () => {
   });
 });
 
+describe('issue activity in the op log', () => {
+  it('delivers comments, reactions (add and remove) and relation history of an issue to its readers only', async () => {
+    const before = await head();
+    const comment = await api(t.app, 'POST', `/api/v1/issues/${engIssue.id}/comments`, { as: alice, body: { body: '<p>Live</p>' } });
+    expect(comment.status).toBe(201);
+    const reaction = await api(t.app, 'POST', `/api/v1/issues/${engIssue.id}/reactions`, { as: alice, body: { emoji: '🎉' } });
+    expect(reaction.status).toBe(201);
+    expect((await api(t.app, 'DELETE', `/api/v1/reactions/${reaction.body.id}`, { as: alice })).status).toBe(204);
+    // History events written through recordHistory (relations) travel as issueHistory operations.
+    const other = await api(t.app, 'POST', '/api/v1/issues', { as: alice, body: { teamId: 'ENG', title: 'Related work' } });
+    expect((await api(t.app, 'POST', `/api/v1/issues/${engIssue.id}/relations`, { as: alice, body: { type: 'related', relatedIssueId: other.body.id } })).status).toBe(201);
+    const secret = await api(t.app, 'POST', `/api/v1/issues/${secIssue.id}/comments`, { as: alice, body: { body: '<p>Hidden</p>' } });
+    expect(secret.status).toBe(201);
+
+    const ops = (await api(t.app, 'GET', `/api/v1/sync/ops?after=${before}&limit=1000`, { as: bob })).body.ops as any[];
+    const of = (entity: string) => ops.filter((o) => o.entity === entity).map((o) => [o.action, o.id]);
+    expect(of('comment')).toEqual([['insert', comment.body.id]]);
+    expect(ops.find((o) => o.entity === 'comment').data).toMatchObject({ id: comment.body.id, issueId: engIssue.id, body: '<p>Live</p>' });
+    expect(of('reaction')).toEqual([['insert', reaction.body.id], ['delete', reaction.body.id]]);
+    // The delete names its issue and emoji, for the summed counts a client shows.
+    expect(ops.filter((o) => o.entity === 'reaction')[1].data).toMatchObject({ issueId: engIssue.id, emoji: '🎉', userId: reaction.body.userId });
+    const history = ops.filter((o) => o.entity === 'issueHistory');
+    expect(history.length).toBeGreaterThan(0);
+    expect(history.map((o) => [o.action, o.data.kind, o.data.issueId]).sort()).toEqual(
+      [['insert', 'relation_added', engIssue.id], ['insert', 'relation_added', other.body.id]].sort(),
+    );
+    // The private team's comment reaches its members only.
+    expect(ops.some((o) => o.id === secret.body.id)).toBe(false);
+    const mine = (await api(t.app, 'GET', `/api/v1/sync/ops?after=${before}&limit=1000`, { as: alice })).body.ops as any[];
+    expect(mine.some((o) => o.entity === 'comment' && o.id === secret.body.id)).toBe(true);
+  });
+});
+
 describe('exactly-once REST writes (X-Client-Id, X-Client-Mutation-Id)', () => {
   const headers = (id: number | string, extra: Record<string, string> = {}) => ({ 'x-client-id': 'cli-A', 'x-client-mutation-id': String(id), ...extra });
 

@@ -155,7 +155,9 @@ export function createReactionService(deps: ModuleDeps) {
         }
         if (r.userId !== viewer.userId) throw forbidden('You can only remove your own reactions');
         await ctx.tx.delete(reaction).where(eq(reaction.id, r.id));
-        ctx.emit({ entity: 'reaction', id: r.id, action: 'delete', data: null, teamId });
+        // The delete carries the reaction's last image (its target, emoji and user), so a client
+        // showing summed issue reactions knows which count to lower without reloading them.
+        ctx.emit({ entity: 'reaction', id: r.id, action: 'delete', data: presentReaction(r), teamId });
         if (r.commentId) await emitCommentImage(ctx, r.commentId, teamId);
       });
     },
