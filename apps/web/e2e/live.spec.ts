@@ -1,7 +1,7 @@
 /**
  * Real time: two browser contexts of one user (two devices, each with its own IndexedDB) see each
- * other's edits without a reload (create, state change, delete), and a reload shows the local
- * copy before the network answers.
+ * other's edits without a reload (create, state change, delete; on an open issue page comments,
+ * reactions and history), and a reload shows the local copy before the network answers.
  */
 import { type Browser, expect, type Page, test } from '@playwright/test';
 import { createWorkspaceViaApi, sameOrigin, shot, signInByMagicLink, uniqueEmail } from './helpers.ts';
@@ -116,4 +116,58 @@ test('an import elsewhere (one sync operation for many rows) makes an open list 
   await expect(page.getByTestId('issue-row').filter({ hasText: 'Imported one' })).toBeVisible({ timeout: 20_000 });
   await expect(page.getByTestId('issue-row').filter({ hasText: 'Imported two' })).toBeVisible();
   await page.context().close();
+});
+
+test('comments, reactions and history made in one context appear live on the issue page open in the other', async ({ browser, baseURL }) => {
+  const seed = await browser.newContext({ storageState: storage.path });
+  const res = await seed.request.post('/api/v1/issues', {
+    headers: sameOrigin(baseURL!, { 'x-workspace': workspace.id, 'idempotency-key': crypto.randomUUID() }),
+    data: { teamId: team.id, title: 'Discussed live' },
+  });
+  expect(res.status(), await res.text()).toBe(201);
+  const { identifier } = (await res.json()) as { identifier: string };
+  await seed.close();
+  const open = async () => {
+    const context = await browser.newContext({ storageState: storage.path });
+    const page = await context.newPage();
+    await page.goto(`/${workspace.urlSlug}/issue/${identifier}`);
+    await expect(page.getByLabel('Issue title')).toHaveValue('Discussed live');
+    await expect(page.getByTestId('activity')).toBeVisible();
+    await expect(page.getByTestId('sync-status')).toHaveAttribute('data-status', 'live');
+    return page;
+  };
+  const a = await open();
+  const b = await open();
+  // The issue's own reactions come first in the article; comments' follow in the activity.
+  const issueReactions = (p: Page) => p.locator('article [data-testid="reactions"]').first();
+
+  // A comments: B shows the thread.
+  await a.getByTestId('comment-composer').getByRole('textbox', { name: 'Comment' }).click();
+  await a.keyboard.type('Seen from the other tab');
+  await a.keyboard.press('Control+Enter');
+  const threadInB = b.getByTestId('comment-thread').filter({ hasText: 'Seen from the other tab' });
+  await expect(threadInB).toBeVisible();
+
+  // A reacts to the issue and to the comment: B shows both counts.
+  await issueReactions(a).getByRole('button', { name: 'Add reaction' }).click();
+  await a.getByRole('menuitem', { name: 'React with 🎉' }).click();
+  await expect(issueReactions(b).getByTestId('reaction-chip')).toHaveText(/🎉\s*1/);
+  const commentInA = a.getByTestId('comment-thread').filter({ hasText: 'Seen from the other tab' }).getByTestId('comment').first();
+  await commentInA.getByRole('button', { name: 'Add reaction' }).click();
+  await a.getByRole('menuitem', { name: 'React with 👀' }).click();
+  await expect(threadInB.getByTestId('reaction-chip')).toHaveText(/👀\s*1/);
+
+  // A changes the priority: B's activity lists it.
+  await a.keyboard.press('p');
+  await a.keyboard.press('1');
+  await expect(b.getByTestId('history-entry').filter({ hasText: /priority/i }).first()).toBeVisible();
+  await shot(b, 'live-02-issue-activity');
+
+  // A takes both reactions back: B's chips go.
+  await issueReactions(a).getByTestId('reaction-chip').click();
+  await expect(issueReactions(b).getByTestId('reaction-chip')).toHaveCount(0);
+  await commentInA.getByTestId('reaction-chip').click();
+  await expect(threadInB.getByTestId('reaction-chip')).toHaveCount(0);
+  await a.context().close();
+  await b.context().close();
 });

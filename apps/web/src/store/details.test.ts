@@ -47,6 +47,7 @@ describe('DetailsStore', () => {
   const store = () => new DetailsStore({} as RootStore);
   it('groups replies (and replies to replies) under the first comment of their thread, oldest first', () => {
     const d = store();
+    d.load.set('i', 'loaded');
     d.applyOp({ entity: 'comment', id: 'c2', action: 'insert', data: comment('c2', null, '2026-01-02T00:00:00Z') });
     d.applyOp({ entity: 'comment', id: 'c1', action: 'insert', data: comment('c1', null, '2026-01-01T00:00:00Z') });
     d.applyOp({ entity: 'comment', id: 'r2', action: 'insert', data: comment('r2', 'r1', '2026-01-04T00:00:00Z') });
@@ -60,6 +61,7 @@ describe('DetailsStore', () => {
   });
   it('applies relation and issue-reaction operations idempotently, and ignores other entities', () => {
     const d = store();
+    d.load.set('a', 'loaded');
     const rel = { id: 'r', issueId: 'a', relatedIssueId: 'b', type: 'blocks' as const, createdAt: '2026-01-01T00:00:00Z' };
     expect(d.applyOp({ entity: 'issueRelation', id: 'r', action: 'insert', data: rel })).toBe(true);
     d.applyOp({ entity: 'issueRelation', id: 'r', action: 'insert', data: rel });
@@ -71,5 +73,29 @@ describe('DetailsStore', () => {
     d.applyOp({ entity: 'reaction', id: 'x', action: 'delete', data: null });
     expect(d.issueReactions.get('a')).toEqual([]);
     expect(d.applyOp({ entity: 'issue', id: 'a', action: 'update', data: {} })).toBe(false);
+  });
+  it('lowers the count of a reaction loaded with the summary (id unknown) from the image its delete carries', () => {
+    const d = store();
+    d.load.set('a', 'loaded');
+    d.issueReactions.set('a', [{ emoji: '👍', count: 2, userIds: ['u1', 'u2'] }]);
+    const image = { id: 'y', userId: 'u2', emoji: '👍', issueId: 'a', commentId: null, createdAt: '2026-01-01T00:00:00Z' };
+    d.applyOp({ entity: 'reaction', id: 'y', action: 'delete', data: image });
+    expect(d.issueReactions.get('a')).toEqual([{ emoji: '👍', count: 1, userIds: ['u1'] }]);
+    d.applyOp({ entity: 'reaction', id: 'y', action: 'delete', data: image });
+    expect(d.issueReactions.get('a')).toEqual([{ emoji: '👍', count: 1, userIds: ['u1'] }]);
+  });
+  it('keeps comments, history and reactions only for issues whose details are loaded', () => {
+    const d = store();
+    d.applyOp({ entity: 'comment', id: 'c1', action: 'insert', data: comment('c1', null, '2026-01-01T00:00:00Z') });
+    d.applyOp({ entity: 'issueHistory', id: 'h1', action: 'insert', data: { id: 'h1', issueId: 'i', kind: 'created', actor: null, changes: {}, createdAt: '2026-01-01T00:00:00Z' } });
+    d.applyOp({ entity: 'reaction', id: 'x', action: 'insert', data: { id: 'x', userId: 'u1', emoji: '🚀', issueId: 'i', commentId: null, createdAt: '2026-01-01T00:00:00Z' } });
+    expect(d.comments.all()).toEqual([]);
+    expect(d.history.all()).toEqual([]);
+    expect(d.issueReactions.has('i')).toBe(false);
+    d.load.set('i', 'loaded');
+    d.applyOp({ entity: 'comment', id: 'c1', action: 'insert', data: comment('c1', null, '2026-01-01T00:00:00Z') });
+    d.applyOp({ entity: 'issueHistory', id: 'h1', action: 'insert', data: { id: 'h1', issueId: 'i', kind: 'created', actor: null, changes: {}, createdAt: '2026-01-01T00:00:00Z' } });
+    expect(d.threadsOf('i').map((t) => t.root.id)).toEqual(['c1']);
+    expect(d.history.all().map((h) => h.id)).toEqual(['h1']);
   });
 });

@@ -84,6 +84,8 @@ export class DetailsStore {
   readonly load = observable.map<string, Load>();
   /** Known reaction ids by target, emoji and user (from add answers and sync), to remove them. */
   private readonly reactionIds = new Map<string, string>();
+  /** Comments that arrived over sync while their issue was loading (the list may predate them). */
+  private readonly arrivedWhileLoading = new Set<string>();
 
   constructor(private readonly root: RootStore) {
     makeObservable(this, { clear: action, applyOp: action });
@@ -99,6 +101,7 @@ export class DetailsStore {
     this.subscriptions.clear();
     this.load.clear();
     this.reactionIds.clear();
+    this.arrivedWhileLoading.clear();
   }
 
   /** Loads (once per visit; `force` reloads) an issue's comments, history, relations, reactions, subscription and sub-issues. */
@@ -116,7 +119,10 @@ export class DetailsStore {
         api.listSubIssues(issueId),
       ]);
       runInAction(() => {
-        for (const c of this.comments.by(issueId)) if (!comments.some((x) => x.id === c.id)) this.comments.remove(c.id);
+        for (const c of this.comments.by(issueId)) {
+          if (!comments.some((x) => x.id === c.id) && !this.arrivedWhileLoading.has(c.id)) this.comments.remove(c.id);
+          this.arrivedWhileLoading.delete(c.id);
+        }
         this.comments.upsertMany(comments);
         this.history.upsertMany(history);
         for (const r of relations) this.upsertRelation(r);
@@ -315,33 +321,49 @@ export class DetailsStore {
   }
 
   /**
-   * Applies one sync operation if it concerns these tables (idempotent).
+   * Applies one sync operation if it concerns these tables (idempotent). Comments, history and
+   * issue reactions are kept only for issues whose details were loaded (or are loading): the
+   * others are fetched whole when first opened.
    * @returns whether the operation was handled here
    */
   applyOp(op: SyncOp): boolean {
     const gone = op.action === 'delete' || op.data == null;
+    const followed = (issueId: string | null | undefined) => !!issueId && this.load.has(issueId);
     switch (op.entity) {
-      case 'comment':
+      case 'comment': {
+        const c = op.data as Comment | null;
         if (gone) this.comments.remove(op.id);
-        else this.comments.upsert(op.data as Comment);
+        else if (c && followed(c.issueId)) {
+          if (this.load.get(c.issueId) === 'loading') this.arrivedWhileLoading.add(c.id);
+          this.comments.upsert(c);
+        }
         return true;
-      case 'issueHistory':
+      }
+      case 'issueHistory': {
+        const h = op.data as HistoryEvent | null;
         if (gone) this.history.remove(op.id);
-        else this.history.upsert(op.data as HistoryEvent);
+        else if (h && followed(h.issueId)) this.history.upsert(h);
         return true;
+      }
       case 'issueRelation':
         if (gone) this.relations.remove(op.id);
         else this.relations.upsert(op.data as StoredRelation);
         return true;
       case 'reaction': {
         // Comment reactions arrive with the comment's post-image; issue reactions are summed here.
+        // A delete carries the removed reaction's image (older servers: null, then the id is looked up).
         const r = op.data as api.Reaction | null;
-        if (!gone && r?.issueId) {
+        if (op.action !== 'delete' && r?.issueId) {
           const key = reactionKey(r.issueId, r.emoji, r.userId);
-          if (!this.reactionIds.has(key) || this.reactionIds.get(key) !== r.id) {
+          if (followed(r.issueId) && this.reactionIds.get(key) !== r.id) {
             this.reactionIds.set(key, r.id);
             this.issueReactions.set(r.issueId, toggleInSummary(this.issueReactions.get(r.issueId) ?? [], r.emoji, r.userId, true));
           }
+        } else if (op.action === 'delete' && r?.issueId) {
+          const key = reactionKey(r.issueId, r.emoji, r.userId);
+          if (this.reactionIds.get(key) === op.id) this.reactionIds.delete(key);
+          const list = this.issueReactions.get(r.issueId);
+          if (list) this.issueReactions.set(r.issueId, toggleInSummary(list, r.emoji, r.userId, false));
         } else if (gone) {
           for (const [key, id] of this.reactionIds) {
             if (id !== op.id) continue;

@@ -6,6 +6,9 @@
  * post-image, so applying it is idempotent. Issue rows go through `IssueActions.receive`, which
  * keeps local edits still in flight applied on top and ignores echoes older than a REST answer.
  *
+ * Comments, reactions, history events and relations are not in the sync store: their operations
+ * (the client's `onOps`) go to the details of the issues opened in this tab (store/details.ts).
+ *
  * Connection state is observable for the "disconnected" banner. Going offline (the browser's
  * `offline` event) drops the socket at once; the client reconnects with jittered backoff, capped
  * here at {@link RECONNECT_MAX_MS} so a returning network is noticed within seconds.
@@ -16,6 +19,9 @@ import type { Issue, Label, Team, WorkflowState } from '../api/types.ts';
 import { deleteSyncDatabase, IndexedDbPersistence, syncDatabaseName, syncDatabaseNames } from './persistence.ts';
 import type { RootStore } from './root.ts';
 import type { Table } from './table.ts';
+
+/** Operations of the op log the sync store does not keep, applied to the details of open issues. */
+const ACTIVITY_ENTITIES: ReadonlySet<string> = new Set(['comment', 'reaction', 'issueHistory', 'issueRelation']);
 
 /** Longest wait between reconnect attempts in the browser, in ms. */
 export const RECONNECT_MAX_MS = 5000;
@@ -119,10 +125,18 @@ export class SyncBinding {
       client.onStatus((s) => {
         if (this.client === client) this.setStatus(s);
       }),
-      // An import writes its rows in one transaction and logs one `import` operation instead of
-      // one per row (docs/IMPORT.md): start again from a fresh bootstrap.
       client.onOps((ops) => {
-        if (this.client === client && ops.some((o) => o.entity === 'import')) void this.rebootstrap(workspaceId, userId);
+        if (this.client !== client) return;
+        // An import writes its rows in one transaction and logs one `import` operation instead of
+        // one per row (docs/IMPORT.md): start again from a fresh bootstrap.
+        if (ops.some((o) => o.entity === 'import')) void this.rebootstrap(workspaceId, userId);
+        // Issue activity (not kept by the sync store) goes to the issue pages' details.
+        const activity = ops.filter((o) => ACTIVITY_ENTITIES.has(o.entity));
+        if (activity.length) {
+          action(() => {
+            for (const o of activity) this.root.details.applyOp(o);
+          })();
+        }
       }),
     );
     const onOffline = () => client.disconnect();
