@@ -104,7 +104,7 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
 }
 
 /** Bytes fed to the parser at a time (between two turns of the event loop at most). */
-const CSV_CHUNK_BYTES = 256 * 1024;
+const CSV_CHUNK_BYTES = 64 * 1024;
 
 /** True when `bytes` hold a CR (0x0D) that is not followed by LF: only then must quoting be tracked. */
 function hasBareCr(bytes: Uint8Array): boolean {

@@ -67,7 +67,7 @@ async function parseOrThrow(bytes: Uint8Array, opts: ParseOptions): Promise<{ do
   if (f.endsWith('-csv')) {
     const table = await readCsv(bytes, opts.encoding, slicer);
     await slicer.yield();
-    doc = f === 'jira-csv' ? parseJiraCsv(table) : f === 'linear-csv' ? parseLinearCsv(table) : f === 'monorail-csv' ? parseMonorailCsv(table) : parseExponentialCsv(table);
+    doc = await (f === 'jira-csv' ? parseJiraCsv(table, slicer) : f === 'linear-csv' ? parseLinearCsv(table, slicer) : f === 'monorail-csv' ? parseMonorailCsv(table, slicer) : parseExponentialCsv(table, slicer));
   } else if (f === 'jira-xml') {
     doc = parseJiraXml(decodeUtf8(bytes, 'XML file'));
   } else {

@@ -77,7 +77,7 @@ async function readInput(req: FastifyRequest): Promise<ImportInput & { dryRun: b
 
 /** Import routes: POST /api/v1/imports (dry run or job), GET /api/v1/imports/:importId. */
 export async function importRoutes(app: App, deps: ModuleDeps) {
-  const imports = createImportService(deps);
+  const imports = createImportService(deps, app.log);
   app.addSchema(DryRunSchema);
   app.addSchema(ImportJobSchema);
   app.addHook('onClose', async () => imports.idle());

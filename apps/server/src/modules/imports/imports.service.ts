@@ -66,8 +66,16 @@ export function presentJob(j: JobRow, live?: number) {
   };
 }
 
-/** Creates the imports service. */
-export function createImportService(deps: ModuleDeps) {
+/** Where the service reports an import that failed for a reason other than the file. */
+export interface ImportLog {
+  error(obj: object, msg: string): void;
+}
+
+/**
+ * Creates the imports service.
+ * @param log receives unexpected failures of import jobs (the job itself says only that it failed)
+ */
+export function createImportService(deps: ModuleDeps, log?: ImportLog) {
   const db = deps.database.db;
   const live = new Map<string, number>();
   const running = new Set<Promise<void>>();
@@ -107,6 +115,7 @@ export function createImportService(deps: ModuleDeps) {
         result: { teamIds: value.teamIds, placeholders: value.placeholders },
       });
     } catch (err) {
+      if (!(err instanceof AppError)) log?.error({ err, importId: jobId }, 'import job failed');
       const message = err instanceof AppError ? err.detail : 'The import failed unexpectedly; nothing was written';
       const problems = err instanceof AppError ? (err.errors ?? []).map((e) => ({ severity: 'error', path: e.field, message: e.message })) : [];
       await update({ status: 'failed', finishedAt: deps.clock.now(), error: message, problems }).catch(() => {});

@@ -24,6 +24,8 @@ import { sanitizeRichText } from '../../lib/sanitize.ts';
 import type { MutationContext } from '../../sync/mutation.ts';
 import { createTeamIn } from '../teams/teams.service.ts';
 import { resolveIdentities, type PlaceholderIdentity } from './imports.identities.ts';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import { canCopy, copyRows } from './imports.bulk.ts';
 import { keyCandidate } from './imports.mapping.ts';
 import { Slicer } from './imports.slicer.ts';
 import { safeHtmlOf } from './imports.text.ts';
@@ -104,6 +106,10 @@ function remapIds(v: unknown, map: Map<string, string>): unknown {
 export async function writeImport(ctx: MutationContext, doc: ImportDoc, opts: WriteOptions): Promise<WriteResult> {
   const { tx, workspaceId, now, actorId } = ctx;
   const slicer = new Slicer();
+  const copy = canCopy(tx);
+  /** Bulk rows: COPY-like batches when the driver allows (imports.bulk.ts), else multi-row INSERTs. */
+  const bulk = <T extends Record<string, unknown>>(table: PgTable, list: T[], progress?: (n: number) => void) =>
+    copy ? copyRows(tx, table, list, slicer, progress) : insertChunks(list, (c) => tx.insert(table).values(c as never), slicer, progress);
   const counts = zeroCounts();
   const problems: Problem[] = [];
   const silent: MutationContext = { ...ctx, emit: () => {} };
@@ -306,10 +312,11 @@ export async function writeImport(ctx: MutationContext, doc: ImportDoc, opts: Wr
       createdAt: created, updatedAt: updated,
     };
   });
-  await insertChunks(rows, (c) => tx.insert(issue).values(c), slicer, tick);
+  await bulk(issue, rows, tick);
   counts.issues = rows.length;
   const links = doc.issues.flatMap((i) => [...new Set(i.labelRefs.map((r) => labelIdOf.get(r)).filter((x): x is string => !!x))].map((labelId) => ({ issueId: idOf.get(i.ref)!, labelId, workspaceId })));
-  await insertChunks(links, (c) => tx.insert(issueLabel).values(c).onConflictDoNothing(), slicer);
+  // Fresh issue ids and labels deduplicated per issue: no link can conflict, so no ON CONFLICT.
+  await bulk(issueLabel, links);
 
   // Comments: thread roots first.
   const commentIds = doc.comments.map(() => newId());
@@ -322,7 +329,7 @@ export async function writeImport(ctx: MutationContext, doc: ImportDoc, opts: Wr
     };
   });
   commentRows.sort((a, b) => Number(a.parentId !== null) - Number(b.parentId !== null));
-  await insertChunks(commentRows, (c) => tx.insert(comment).values(c), slicer, tick);
+  await bulk(comment, commentRows, tick);
   counts.comments = commentRows.length;
 
   const relRows = doc.relations.map((r) => ({
@@ -336,7 +343,7 @@ export async function writeImport(ctx: MutationContext, doc: ImportDoc, opts: Wr
     ...doc.history.map((h) => ({ id: newId(), workspaceId, issueId: idOf.get(h.issueRef)!, actorId: userOf(h.actorRef), kind: h.kind, changes: remapIds(h.changes, remap) as object, createdAt: h.createdAt })),
     ...rows.map((r) => ({ id: newId(), workspaceId, issueId: r.id, actorId, kind: 'created', changes: { source: 'import', importId: opts.importId, format: doc.source, externalKey: r.externalKey }, createdAt: now })),
   ];
-  await insertChunks(history, (c) => tx.insert(issueHistory).values(c), slicer, tick);
+  await bulk(issueHistory, history, tick);
   counts.history = doc.history.length;
 
   ctx.emit({ entity: 'import', id: opts.importId, action: 'insert', data: { importId: opts.importId, counts }, teamId: null });

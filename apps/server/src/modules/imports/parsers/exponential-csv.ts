@@ -4,6 +4,7 @@
  * re-importing our CSV gives back the original text. Labels and their groups are parallel
  * line-separated lists; people are e-mail addresses (with names beside them).
  */
+import { Slicer } from '../imports.slicer.ts';
 import { type CsvTable, Columns, cellPath, cellProblem } from '../imports.csv.ts';
 import { parseDate } from '../imports.dates.ts';
 import { keyCandidate, looksLikeEmail, splitKey } from '../imports.mapping.ts';
@@ -20,7 +21,7 @@ export const EXPORT_CSV_COLUMNS = [
 const CATEGORIES = new Set(['triage', 'backlog', 'unstarted', 'started', 'completed', 'canceled']);
 
 /** Parses our issues CSV. */
-export function parseExponentialCsv(table: CsvTable): ImportDoc {
+export async function parseExponentialCsv(table: CsvTable, slicer: Slicer = new Slicer()): Promise<ImportDoc> {
   const b = new DocBuilder('exponential-csv');
   const header = table.header;
   const cols = new Columns(header);
@@ -40,6 +41,7 @@ export function parseExponentialCsv(table: CsvTable): ImportDoc {
   };
   const seen = new Map<string, number>();
   for (const r of table.rows) {
+    await slicer.maybe();
     if (r.cells.every((x) => !x.trim())) continue;
     const at = (n: (typeof EXPORT_CSV_COLUMNS)[number]) => cellPath(r.row, c(n), header);
     const ident = t(r, 'Identifier').toUpperCase();

@@ -4,6 +4,7 @@
  * `Sprint`, `Watchers`, `Attachment`, `Outward issue link (Blocks)`, …); `Comment` cells read
  * `date;accountId;body`; people are display names next to `… Id` account-id columns.
  */
+import { Slicer } from '../imports.slicer.ts';
 import { type CsvRow, type CsvTable, Columns, cell, cellPath, cellProblem, } from '../imports.csv.ts';
 import { numericDatesAreDayFirst, parseJiraDate } from '../imports.dates.ts';
 import { categoryFromName, keyCandidate, priorityFrom, splitKey, stateCategory } from '../imports.mapping.ts';
@@ -62,7 +63,7 @@ const INWARD = /^(?:Inward issue link|Enlace a la incidencia interna) \((.+)\)$/
  * @returns the document; structural problems (a missing Summary column, a single-value column
  *   repeated) are errors in `problems`
  */
-export function parseJiraCsv(table: CsvTable): ImportDoc {
+export async function parseJiraCsv(table: CsvTable, slicer: Slicer = new Slicer()): Promise<ImportDoc> {
   const b = new DocBuilder('jira-csv');
   const { header } = table;
   const cols = new Columns(header);
@@ -129,6 +130,7 @@ export function parseJiraCsv(table: CsvTable): ImportDoc {
 
   const seen = new Map<string, number>();
   for (const r of table.rows) {
+    await slicer.maybe();
     const at = (i: number) => cellPath(r.row, i, header);
     const first = cell(r, 0);
     if (/^Generated at .+ by .+ using JIRA/i.test(first) || (/^Generated at /i.test(first) && !cell(r, col('key')))) {
@@ -255,16 +257,20 @@ export function parseJiraCsv(table: CsvTable): ImportDoc {
       b.doc.relations.push(l.outward ? { fromRef: ref, toRef: other, kind, path: at(l.index) } : { fromRef: other, toRef: ref, kind, path: at(l.index) });
     }
   }
-  reportUnusedColumns(b, table, cols);
+  await reportUnusedColumns(b, table, cols, slicer);
   b.doc.names = names;
   return b.doc;
 }
 
-/** One warning per column the import does not use that has values, so nothing is dropped silently. */
-export function reportUnusedColumns(b: DocBuilder, table: CsvTable, cols: Columns): void {
-  table.header.forEach((h, i) => {
-    if (cols.used.has(i)) return;
+/**
+ * One warning per column the import does not use that has values, so nothing is dropped silently.
+ * Yields to the event loop between columns (`slicer`).
+ */
+export async function reportUnusedColumns(b: DocBuilder, table: CsvTable, cols: Columns, slicer: Slicer = new Slicer()): Promise<void> {
+  for (const [i, h] of table.header.entries()) {
+    if (cols.used.has(i)) continue;
+    await slicer.maybe();
     const n = table.rows.reduce((acc, r) => acc + (cell(r, i) ? 1 : 0), 0);
     if (n) b.problem({ severity: 'warning', path: `column ${i + 1} ("${h}")`, column: h, message: `not imported (${n} value${n === 1 ? '' : 's'}): no equivalent field` });
-  });
+  }
 }

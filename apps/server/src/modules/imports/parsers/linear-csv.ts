@@ -5,6 +5,7 @@
  * `Project Milestone` and `Roadmaps`/`Initiatives` become labels in groups of those names;
  * Creator and Assignee are e-mail addresses; `Parent issue` is an identifier.
  */
+import { Slicer } from '../imports.slicer.ts';
 import { type CsvTable, Columns, cell, cellPath, cellProblem } from '../imports.csv.ts';
 import { dateOnly, parseDate } from '../imports.dates.ts';
 import { categoryFromName, keyCandidate, looksLikeEmail, priorityFrom, splitKey, splitList } from '../imports.mapping.ts';
@@ -12,7 +13,7 @@ import { DocBuilder, type ImportDoc, type StateCategory } from '../imports.model
 import { reportUnusedColumns } from './jira-csv.ts';
 
 /** Parses a Linear CSV export. */
-export function parseLinearCsv(table: CsvTable): ImportDoc {
+export async function parseLinearCsv(table: CsvTable, slicer: Slicer = new Slicer()): Promise<ImportDoc> {
   const b = new DocBuilder('linear-csv');
   const { header } = table;
   const cols = new Columns(header);
@@ -32,6 +33,7 @@ export function parseLinearCsv(table: CsvTable): ImportDoc {
   };
   const seen = new Map<string, number>();
   for (const r of table.rows) {
+    await slicer.maybe();
     if (r.cells.every((x) => !x.trim())) continue;
     const at = (i: number) => cellPath(r.row, i, header);
     const key = cell(r, id).toUpperCase();
@@ -95,6 +97,6 @@ export function parseLinearCsv(table: CsvTable): ImportDoc {
     });
   }
   for (const n of ['Cycle Number', 'Cycle Start', 'Cycle End', 'Project ID', 'Triaged', 'SLA Status', 'Project Milestone (ID)']) c(n);
-  reportUnusedColumns(b, table, cols);
+  await reportUnusedColumns(b, table, cols, slicer);
   return b.doc;
 }

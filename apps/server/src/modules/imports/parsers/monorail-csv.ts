@@ -7,13 +7,14 @@
  * has no project, no creation date and only relative `Modified` times ("2 hours ago"), which are
  * reported, not guessed.
  */
+import { Slicer } from '../imports.slicer.ts';
 import { type CsvTable, Columns, cell, cellPath, cellProblem } from '../imports.csv.ts';
 import { categoryFromName, looksLikeEmail, priorityFrom, splitList } from '../imports.mapping.ts';
 import { DocBuilder, type ImportDoc } from '../imports.model.ts';
 import { reportUnusedColumns } from './jira-csv.ts';
 
 /** Parses a Monorail CSV export. */
-export function parseMonorailCsv(table: CsvTable): ImportDoc {
+export async function parseMonorailCsv(table: CsvTable, slicer: Slicer = new Slicer()): Promise<ImportDoc> {
   const b = new DocBuilder('monorail-csv');
   const { header } = table;
   const cols = new Columns(header);
@@ -28,6 +29,7 @@ export function parseMonorailCsv(table: CsvTable): ImportDoc {
   const teamRef = b.team({ ref: 'monorail', key: 'CR', name: 'Chromium', path: 'row 1' });
   const seen = new Map<string, number>();
   for (const r of table.rows) {
+    await slicer.maybe();
     if (r.cells.every((x) => !x.trim())) continue;
     const at = (i: number) => cellPath(r.row, i, header);
     const id = cell(r, c('ID'));
@@ -72,6 +74,6 @@ export function parseMonorailCsv(table: CsvTable): ImportDoc {
   if (c('Modified') >= 0) {
     b.problem({ severity: 'warning', path: `column ${c('Modified') + 1} ("Modified")`, column: 'Modified', message: 'relative times ("2 hours ago") are not dates; created and updated are set to the import time' });
   }
-  reportUnusedColumns(b, table, cols);
+  await reportUnusedColumns(b, table, cols, slicer);
   return b.doc;
 }
