@@ -5,7 +5,7 @@
 import type { AnyRouter } from '@tanstack/react-router';
 
 /** Team issue views: all issues, active (unstarted + started), backlog. */
-export type TeamView = 'all' | 'active' | 'backlog';
+export type TeamView = 'all' | 'active' | 'backlog' | 'triage';
 
 let router: AnyRouter | null = null;
 

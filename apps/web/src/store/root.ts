@@ -221,12 +221,16 @@ export class RootStore {
     return this.states.by(teamId).sort((a, b) => a.position - b.position);
   }
 
-  /** The state new issues of a team get: its default, else its first backlog/unstarted state. */
+  /**
+   * The state new issues of a team get, as the server picks it (issues.refs.ts `defaultState`):
+   * the backlog's default state (never Triage), else its first backlog, then unstarted state.
+   */
   defaultState(teamId: string): WorkflowState | undefined {
     const states = this.statesOf(teamId);
     return (
-      states.find((s) => s.isDefault) ??
+      states.find((s) => s.category === 'backlog' && s.isDefault) ??
       states.find((s) => s.category === 'backlog') ??
+      states.find((s) => s.category === 'unstarted' && s.isDefault) ??
       states.find((s) => s.category === 'unstarted') ??
       states[0]
     );

@@ -158,7 +158,7 @@ export function SearchIcon({ size = 14 }: { size?: number }) {
 }
 
 /** Glyphs for sidebar items. */
-export function NavIcon({ name }: { name: 'inbox' | 'my' | 'issues' | 'active' | 'backlog' | 'settings' | 'team' }) {
+export function NavIcon({ name }: { name: 'inbox' | 'my' | 'issues' | 'active' | 'backlog' | 'triage' | 'settings' | 'team' }) {
   const p = { width: 14, height: 14, viewBox: '0 0 14 14', 'aria-hidden': true, className: 'shrink-0 text-muted' } as const;
   const s = { stroke: 'currentColor', strokeWidth: 1.3, fill: 'none', strokeLinecap: 'round', strokeLinejoin: 'round' } as const;
   switch (name) {
@@ -187,6 +187,13 @@ export function NavIcon({ name }: { name: 'inbox' | 'my' | 'issues' | 'active' |
       return (
         <svg {...p}>
           <circle cx="7" cy="7" r="5" {...s} strokeDasharray="1.5 1.5" />
+        </svg>
+      );
+    case 'triage':
+      return (
+        <svg {...p}>
+          <circle cx="7" cy="7" r="5" {...s} />
+          <path d="M4.6 7h4.6M7.6 5.3 9.3 7 7.6 8.7" {...s} />
         </svg>
       );
     case 'settings':

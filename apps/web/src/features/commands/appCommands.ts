@@ -100,6 +100,7 @@ export function destinationCommands(store: RootStore): Command[] {
     out.push({ id: `nav.team.${t.id}`, title: `${t.name} › Issues`, group: 'Teams', keywords: [t.key], run: () => go(paths.team(ws, t.key, 'all')) });
     out.push({ id: `nav.team.${t.id}.active`, title: `${t.name} › Active`, group: 'Teams', keywords: [t.key], run: () => go(paths.team(ws, t.key, 'active')) });
     out.push({ id: `nav.team.${t.id}.backlog`, title: `${t.name} › Backlog`, group: 'Teams', keywords: [t.key], run: () => go(paths.team(ws, t.key, 'backlog')) });
+    if (t.triageEnabled) out.push({ id: `nav.team.${t.id}.triage`, title: `${t.name} › Triage`, group: 'Teams', keywords: [t.key, 'inbox'], run: () => go(paths.team(ws, t.key, 'triage')) });
   }
   for (const w of store.me?.workspaces ?? []) {
     if (w.id === store.workspace?.id) continue;

@@ -17,6 +17,7 @@ import { CreateIssueModal } from '../create/CreateIssueModal.tsx';
 import { Peek, peekCommands } from '../issue-page/Peek.tsx';
 import { issueCommands } from '../pickers/issueCommands.ts';
 import { IssuePicker } from '../pickers/IssuePicker.tsx';
+import { triageCommands } from '../triage/triage.ts';
 import { ConnectionBanner } from '../sync/ConnectionBanner.tsx';
 import { NarrowNav } from './NarrowNav.tsx';
 import { Splash, useRequireSession } from './Root.tsx';
@@ -40,7 +41,7 @@ export const AppShell = observer(function AppShell() {
 
   useEffect(() => registry.setOverlayCheck(() => store.ui.overlayOpen), [store]);
   useCommands(() => appCommands(store), [store]);
-  useCommands(() => [...issueCommands(store), ...peekCommands(store)], [store]);
+  useCommands(() => [...issueCommands(store), ...triageCommands(store), ...peekCommands(store)], [store]);
   const destinationsKey = `${store.workspace?.id}:${store.sortedTeams().map((t) => `${t.id}${t.name}${t.key}`).join()}`;
   useCommands(() => destinationCommands(store), [store, destinationsKey]);
 

@@ -1,6 +1,7 @@
 /**
  * The sidebar: workspace switcher, search (⌘K) and new issue (C), My issues, the user's teams with
- * their Issues / Active / Backlog views, and Settings.
+ * their Triage (when on, with the number of issues waiting) / Issues / Active / Backlog views, and
+ * Settings.
  */
 import { Link, useRouterState } from '@tanstack/react-router';
 import { observer } from 'mobx-react-lite';
@@ -11,9 +12,10 @@ import { useStore } from '../../store/context.tsx';
 import { ChevronDown, NavIcon, PlusIcon, SearchIcon } from '../../ui/icons.tsx';
 import { Kbd } from '../../ui/Kbd.tsx';
 import { Menu } from '../../ui/Menu.tsx';
+import { triageIssues } from '../triage/triage.ts';
 import { SidebarViews } from '../views/SidebarViews.tsx';
 
-function NavLink({ href, icon, label, active, indent = false }: { href: string; icon: React.ReactNode; label: string; active: boolean; indent?: boolean }) {
+function NavLink({ href, icon, label, active, indent = false, count }: { href: string; icon: React.ReactNode; label: string; active: boolean; indent?: boolean; count?: number }) {
   return (
     <Link
       to={href as '/'}
@@ -23,7 +25,12 @@ function NavLink({ href, icon, label, active, indent = false }: { href: string; 
       aria-current={active ? 'page' : undefined}
     >
       {icon}
-      <span className="truncate">{label}</span>
+      <span className="flex-1 truncate">{label}</span>
+      {count !== undefined && (
+        <span className="text-sm text-faint tabular-nums" data-testid="nav-count">
+          {count}
+        </span>
+      )}
     </Link>
   );
 }
@@ -44,8 +51,11 @@ export function TeamBadge({ team, size = 16 }: { team: Pick<Team, 'key'>; size?:
 }
 
 const TeamSection = observer(function TeamSection({ team, ws, pathname }: { team: Team; ws: string; pathname: string }) {
+  const store = useStore();
   const [open, setOpen] = useState(true);
-  const views: [TeamView, string, 'issues' | 'active' | 'backlog'][] = [
+  const views: [TeamView, string, 'issues' | 'active' | 'backlog' | 'triage'][] = [
+    // Triage first, as in Linear, while the team has it on.
+    ...(team.triageEnabled ? [['triage', 'Triage', 'triage'] as [TeamView, string, 'triage']] : []),
     ['all', 'Issues', 'issues'],
     ['active', 'Active', 'active'],
     ['backlog', 'Backlog', 'backlog'],
@@ -65,7 +75,8 @@ const TeamSection = observer(function TeamSection({ team, ws, pathname }: { team
       {open &&
         views.map(([view, label, icon]) => {
           const href = paths.team(ws, team.key, view);
-          return <NavLink key={view} href={href} icon={<NavIcon name={icon} />} label={label} active={pathname === href} indent />;
+          const count = view === 'triage' ? triageIssues(store, team.id).length : 0;
+          return <NavLink key={view} href={href} icon={<NavIcon name={icon} />} label={label} active={pathname === href} indent count={count || undefined} />;
         })}
     </div>
   );

@@ -1,7 +1,8 @@
 /**
  * One issue row of a list, showing the properties the display options select. Hover focuses it
  * (single-key commands act on it); a click opens it, shift-click selects a range, ⌘/Ctrl-click or
- * the checkbox toggles it; dragging moves it (see features/board/dnd.tsx).
+ * the checkbox toggles it; dragging moves it (see features/board/dnd.tsx). An issue waiting in
+ * triage shows Accept and Decline (the 1 and 3 keys).
  */
 import { observer } from 'mobx-react-lite';
 import type { Issue } from '../../../api/types.ts';
@@ -9,6 +10,7 @@ import type { DisplayProperty } from '../../../store/filters.ts';
 import { useStore } from '../../../store/context.tsx';
 import { Avatar, PriorityIcon, PRIORITY_LABELS, StateIcon } from '../../../ui/icons.tsx';
 import type { DragBinding } from '../../board/dndLazy.ts';
+import { triage } from '../../triage/triage.ts';
 import { DueDate, LabelChips, shortDate } from './parts.tsx';
 
 /** Props of {@link ListRow}. */
@@ -102,6 +104,36 @@ export const ListRow = observer(function ListRow({ issue, focused, selected, pro
       {properties.has('updatedAt') && (
         <span className="w-12 shrink-0 text-right text-sm text-faint tabular-nums" title={`Updated ${issue.updatedAt}`}>
           {shortDate(issue.updatedAt)}
+        </span>
+      )}
+      {state?.category === 'triage' && (
+        <span className="flex shrink-0 items-center gap-1" data-testid="triage-actions">
+          <button
+            type="button"
+            tabIndex={-1}
+            title="Accept (1)"
+            aria-label={`Accept ${issue.identifier}`}
+            onClick={(e) => {
+              e.stopPropagation();
+              triage(store, [issue], 'accept');
+            }}
+            className="h-6 rounded-md border border-line px-2 text-sm text-muted hover:border-line-strong hover:bg-selected hover:text-fg"
+          >
+            Accept
+          </button>
+          <button
+            type="button"
+            tabIndex={-1}
+            title="Decline (3)"
+            aria-label={`Decline ${issue.identifier}`}
+            onClick={(e) => {
+              e.stopPropagation();
+              triage(store, [issue], 'decline');
+            }}
+            className="h-6 rounded-md px-2 text-sm text-muted hover:bg-selected hover:text-fg"
+          >
+            Decline
+          </button>
         </span>
       )}
       {properties.has('assignee') && (

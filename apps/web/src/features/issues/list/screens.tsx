@@ -1,5 +1,6 @@
 /**
- * The routed issue screens: a team's issues (All / Active / Backlog) and My issues. Both are the
+ * The routed issue screens: a team's issues (All / Active / Backlog, and Triage when the team has
+ * triage on) and My issues. Both are the
  * same {@link IssuesScreen} over a different scope; filters and display options come from the URL.
  */
 import type { FilterCondition, FilterNode, ViewDisplay } from '@exponential/domain';
@@ -11,6 +12,7 @@ import { go, paths, type TeamView } from '../../../navigation.ts';
 import { useStore } from '../../../store/context.tsx';
 import { LIST_DEFAULT_DISPLAY } from '../../../store/filters.ts';
 import { NavIcon } from '../../../ui/icons.tsx';
+import { Kbd } from '../../../ui/Kbd.tsx';
 import { NotFound } from '../../shell/Root.tsx';
 import { TeamBadge } from '../../shell/Sidebar.tsx';
 import { SaveViewDialog, type SaveViewRequest } from '../../views/SaveViewDialog.tsx';
@@ -19,13 +21,14 @@ import { IssuesScreen } from './IssuesScreen.tsx';
 import type { ListScope } from './model.ts';
 
 /** Titles of the team views. */
-export const TEAM_VIEW_TITLES: Record<TeamView, string> = { all: 'All issues', active: 'Active', backlog: 'Backlog' };
+export const TEAM_VIEW_TITLES: Record<TeamView, string> = { all: 'All issues', active: 'Active', backlog: 'Backlog', triage: 'Triage' };
 
 /** Categories each team view shows (Linear: Active = unstarted + started; Backlog = backlog). */
 const TEAM_VIEW_CATEGORIES: Record<TeamView, ReadonlySet<StateCategory> | undefined> = {
   all: undefined,
   active: new Set(['unstarted', 'started']),
   backlog: new Set(['backlog']),
+  triage: new Set(['triage']),
 };
 
 /** The same narrowing as a filter condition (what a view saved from the screen keeps). */
@@ -33,15 +36,30 @@ const TEAM_VIEW_FILTER: Record<TeamView, FilterCondition | null> = {
   all: null,
   active: { field: 'stateCategory', op: 'isAnyOf', value: ['unstarted', 'started'] },
   backlog: { field: 'stateCategory', op: 'is', value: 'backlog' },
+  triage: { field: 'stateCategory', op: 'is', value: 'triage' },
 };
 const MY_ISSUES_FILTER: FilterCondition = { field: 'assignee', op: 'is', value: 'me' };
 
-const isTeamView = (v: string | undefined): v is TeamView => v === 'all' || v === 'active' || v === 'backlog';
+const isTeamView = (v: string | undefined): v is TeamView => v === 'all' || v === 'active' || v === 'backlog' || v === 'triage';
+
+/** The triage keys, shown in the Triage view's header. */
+function TriageHint() {
+  return (
+    <span className="ml-2 hidden items-center gap-3 text-sm text-faint lg:flex" data-testid="triage-hint">
+      <span className="flex items-center gap-1">
+        <Kbd keys={['1']} /> Accept
+      </span>
+      <span className="flex items-center gap-1">
+        <Kbd keys={['3']} /> Decline
+      </span>
+    </span>
+  );
+}
 
 function ViewTabs({ team, view, ws }: { team: Team; view: TeamView; ws: string }) {
   return (
     <nav className="flex items-center gap-1" aria-label="Team views">
-      {(['all', 'active', 'backlog'] as const).map((v) => (
+      {([...(team.triageEnabled || view === 'triage' ? (['triage'] as const) : []), 'all', 'active', 'backlog'] as const).map((v) => (
         <Link
           key={v}
           to={paths.team(ws, team.key, v) as '/'}
@@ -99,12 +117,20 @@ export const TeamIssuesScreen = observer(function TeamIssuesScreen() {
             <TeamBadge team={team} size={18} />
             <h1 className="font-medium">{team.name}</h1>
             <ViewTabs team={team} view={view} ws={store.workspace.urlSlug} />
+            {view === 'triage' && <TriageHint />}
           </>
         }
         scope={scope}
         baseDisplay={LIST_DEFAULT_DISPLAY}
-        createDefaults={{ teamId: team.id }}
-        emptyText={view === 'all' ? `${team.name} has no issues yet. Press C to create the first one.` : `No ${TEAM_VIEW_TITLES[view].toLowerCase()} issues in ${team.name}.`}
+        // New issues from the Triage view start in triage (elsewhere, in the team's default state).
+        createDefaults={{ teamId: team.id, ...(view === 'triage' ? { stateId: store.statesOf(team.id).find((st) => st.category === 'triage')?.id } : {}) }}
+        emptyText={
+          view === 'all'
+            ? `${team.name} has no issues yet. Press C to create the first one.`
+            : view === 'triage'
+              ? `Triage is clear: nothing in ${team.name} waits for a decision.`
+              : `No ${TEAM_VIEW_TITLES[view].toLowerCase()} issues in ${team.name}.`
+        }
         onSaveView={save.open}
       />
       {save.dialog}
