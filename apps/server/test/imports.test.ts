@@ -8,6 +8,8 @@ import { issue, issueHistory, syncOperation, user } from '@exponential/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, createTestApp, type TestApp } from './helpers.ts';
 import { dryRun, importFile, memberOf, owner, upload } from './fixtures/imports/helpers.ts';
+import { CSV_MAX_ROWS } from '../src/modules/imports/imports.csv.ts';
+import { IMPORT_MAX_BYTES_CSV, IMPORT_MAX_BYTES_DOCUMENT } from '../src/modules/imports/imports.schemas.ts';
 
 let t: TestApp;
 let admin: Awaited<ReturnType<typeof owner>>;
@@ -112,7 +114,7 @@ describe('CSV edge cases: never a 500, the row and column named, nothing written
   it('a Jira single-value column twice', () => refused('jira-csv', 'Summary,Issue key,Summary\na,ABC-1,b\n', 422, /^row 1, column 3 \("Summary"\)$/, /single-value column/));
   it('a 1 MB field', () => refused('exponential-csv', `Title,Description\nbig,"${'x'.repeat(1024 * 1024)}"\n`, 422, /^row 2, column 2 \("Description"\)$/, /1,048,576 characters long; the limit is 100,000/));
   it('OK"quote inside an unquoted field', () => refused('exponential-csv', 'Title\nOK"quote\n', 400, /^row 2, column 1 \("Title"\)$/, /double quote inside an unquoted field/));
-  it('one row over the row limit', () => refused('exponential-csv', `Title\n${'x\n'.repeat(50_001)}`, 422, /^row 50002$/, /more than 50,000 rows/));
+  it('one row over the row limit', () => refused('exponential-csv', `Title\n${'x\n'.repeat(CSV_MAX_ROWS + 1)}`, 422, new RegExp(`^row ${CSV_MAX_ROWS + 2}$`), /more than 200,000 rows/));
 
   it('a UTF-8 BOM with CRLF line ends simply works', async () => {
     const res = await dryRun(t, admin, 'exponential-csv', '\ufeffIdentifier,Title,Team key\r\nBOM-1,Caf\u00e9 \u2615,BOM\r\nBOM-2,"two\r\nlines",BOM\r\n');
@@ -192,6 +194,54 @@ describe('JSON edge cases (our export format): validated before any write, each 
     expect(job.status).toBe('succeeded');
     expect(job.counts.issues).toBe(3);
     expect(job.problems.some((p: { path: string }) => p.path === 'issues[0].title')).toBe(true);
+  });
+});
+
+describe('upload limits: 128 MiB for CSV, 32 MiB for JSON and XML (docs/IMPORT.md)', () => {
+  it('a JSON file over 32 MiB (under the CSV limit) is a 413 naming its limit, as problem+json', async () => {
+    const res = await upload(t, admin, 'github-json', Buffer.alloc(IMPORT_MAX_BYTES_DOCUMENT + 1024, 32));
+    expect(res.status).toBe(413);
+    expect(res.body).toMatchObject({ status: 413, code: 'payload_too_large' });
+    expect(res.body.detail).toMatch(/github-json upload takes at most 32 MiB/);
+    expect(res.body.errors[0].field).toBe('/body');
+  });
+
+  it('a CSV file over 128 MiB is a 413', async () => {
+    const res = await upload(t, admin, 'jira-csv', Buffer.alloc(IMPORT_MAX_BYTES_CSV + 1024, 120));
+    expect(res.status).toBe(413);
+    expect(res.body.code).toBe('payload_too_large');
+    expect(res.body.detail).toMatch(/at most 128 MiB/);
+  });
+
+  it('a 40 MB CSV (over the old 32 MiB limit) is read', async () => {
+    const rows = Array.from({ length: 420 }, (_, n) => `BIG-${n + 1},Big,Row ${n + 1},${'x'.repeat(95_000)}\n`);
+    const body = Buffer.from(`ID,Team,Title,Description\n${rows.join('')}`);
+    expect(body.byteLength).toBeGreaterThan(IMPORT_MAX_BYTES_DOCUMENT);
+    const res = await dryRun(t, admin, 'linear-csv', body);
+    expect(res.status, JSON.stringify(res.body).slice(0, 500)).toBe(200);
+    expect(res.body.counts.issues).toBe(420);
+  });
+});
+
+describe('all or nothing', () => {
+  it('3,000 rows with an invalid one in the middle: 422 naming it, and nothing written', async () => {
+    const before = await issues();
+    const rows = Array.from({ length: 3000 }, (_, n) => `AON-${n + 1},AllOrNothing,${n === 1499 ? '' : `Row ${n + 1}`},Todo\n`);
+    const res = await upload(t, admin, 'linear-csv', `ID,Team,Title,Status\n${rows.join('')}`);
+    expect(res.status, JSON.stringify(res.body).slice(0, 500)).toBe(422);
+    expect(res.body.errors).toEqual([{ field: 'row 1501, title', message: 'must not be empty' }]);
+    expect(await issues()).toBe(before);
+  });
+
+  it('3,000 valid rows all land (several bulk batches), numbered as in the file', async () => {
+    const rows = Array.from({ length: 3000 }, (_, n) => `MNY-${n + 1},Many,Row ${n + 1},Todo\n`);
+    const job = await importFile(t, admin, 'linear-csv', `ID,Team,Title,Status\n${rows.join('')}`);
+    expect(job.status, JSON.stringify(job).slice(0, 500)).toBe('succeeded');
+    expect(job.counts.issues).toBe(3000);
+    const got = await t.database.db.select({ number: issue.number, title: issue.title }).from(issue).where(eq(issue.teamId, job.teamIds[0]));
+    expect(got.length).toBe(3000);
+    expect(new Set(got.map((r) => r.number)).size).toBe(3000);
+    expect(got.find((r) => r.number === 2345)?.title).toBe('Row 2345');
   });
 });
 

@@ -925,7 +925,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Imports a tracker export (dry run with ?dryRun=true). The file is the raw body or the "file" part of a multipart form; at most 32 MiB. */
+        /** @description Imports a tracker export (dry run with ?dryRun=true). The file is the raw body or the "file" part of a multipart form; at most 128 MiB for CSV formats and 32 MiB for JSON and XML (413 above). */
         post: operations["createImport"];
         delete?: never;
         options?: never;

@@ -17,7 +17,7 @@ import { rejectFile } from './imports.errors.ts';
 import { Slicer } from './imports.slicer.ts';
 
 /** Most data rows one CSV import takes (documented in docs/IMPORT.md). */
-export const CSV_MAX_ROWS = 50_000;
+export const CSV_MAX_ROWS = 200_000;
 /** Longest cell, in UTF-16 code units: the longest issue description. */
 export const CSV_MAX_CELL = 100_000;
 

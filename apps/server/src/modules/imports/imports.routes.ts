@@ -1,12 +1,12 @@
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { App, ModuleDeps } from '../../app.ts';
-import { badRequest } from '../../lib/errors.ts';
+import { AppError, badRequest } from '../../lib/errors.ts';
 import { authorize } from '../../lib/policy.ts';
 import { ProblemSchema, errorResponses } from '../../lib/schemas.ts';
 import { workspaceActor } from '../../plugins/auth.ts';
 import { IMPORT_FORMATS, type ImportFormat } from './imports.parse.ts';
-import { DryRunSchema, IMPORT_MAX_BYTES, ImportJobSchema, ImportParams, ImportQuery } from './imports.schemas.ts';
+import { DryRunSchema, IMPORT_MAX_BYTES, IMPORT_MAX_BYTES_CSV, IMPORT_MAX_BYTES_DOCUMENT, ImportJobSchema, ImportParams, ImportQuery, importMaxBytes } from './imports.schemas.ts';
 import { createImportService, type ImportInput } from './imports.service.ts';
 
 /**
@@ -65,6 +65,7 @@ async function readInput(req: FastifyRequest): Promise<ImportInput & { dryRun: b
   if (!format || !IMPORT_FORMATS.includes(format)) {
     throw badRequest('format_required', `Say which format the file is in: ?format= one of ${IMPORT_FORMATS.join(', ')}`, '/query/format');
   }
+  assertSize(format, bytes.byteLength);
   const mode = (q.mode ?? fields.mode) === 'skip' ? 'skip' : 'all';
   return {
     bytes, format, mode, fileName,
@@ -73,6 +74,18 @@ async function readInput(req: FastifyRequest): Promise<ImportInput & { dryRun: b
     encoding: (q.encoding ?? fields.encoding) === 'windows-1252' ? 'windows-1252' : 'utf-8',
     dryRun: q.dryRun ?? fields.dryRun === 'true',
   };
+}
+
+/**
+ * Refuses an upload over its format's limit ({@link importMaxBytes}).
+ * @param bytes the file's size (or the request's Content-Length, before the body is read)
+ * @throws AppError 413 `payload_too_large`, naming the limit, with `errors[0].field` `/body`
+ */
+function assertSize(format: ImportFormat, bytes: number): void {
+  const max = importMaxBytes(format);
+  if (bytes <= max) return;
+  const detail = `The file is ${(bytes / 1048576).toFixed(1)} MiB; a ${format} upload takes at most ${max / 1048576} MiB${format.endsWith('-csv') ? '' : ' (CSV exports take up to 128 MiB)'}`;
+  throw new AppError(413, 'payload_too_large', detail, [{ field: '/body', message: detail }]);
 }
 
 /** Import routes: POST /api/v1/imports (dry run or job), GET /api/v1/imports/:importId. */
@@ -94,7 +107,7 @@ export async function importRoutes(app: App, deps: ModuleDeps) {
     scoped.post('/api/v1/imports', {
       schema: {
         operationId: 'createImport', tags: ['imports'], querystring: ImportQuery,
-        description: `Imports a tracker export (dry run with ?dryRun=true). The file is the raw body or the "file" part of a multipart form; at most ${IMPORT_MAX_BYTES / 1048576} MiB.`,
+        description: `Imports a tracker export (dry run with ?dryRun=true). The file is the raw body or the "file" part of a multipart form; at most ${IMPORT_MAX_BYTES_CSV / 1048576} MiB for CSV formats and ${IMPORT_MAX_BYTES_DOCUMENT / 1048576} MiB for JSON and XML (413 above).`,
         response: { 200: Type.Ref('ImportDryRun'), 202: Type.Ref('ImportJob'), ...errorResponses, 413: ProblemSchema },
       },
       bodyLimit: IMPORT_MAX_BYTES,
@@ -103,8 +116,14 @@ export async function importRoutes(app: App, deps: ModuleDeps) {
         scope: 'admin',
         rateLimit: { max, timeWindow: '1 minute', keyGenerator: (req: FastifyRequest) => `import:${req.actor?.userId ?? req.ip}` },
       },
-      // Refused before the body is read: only owners and admins may send a large upload.
-      onRequest: async (req) => authorize(workspaceActor(req), 'workspace.import', 'Only workspace owners and admins can import'),
+      // Refused before the body is read: only owners and admins may send a large upload, and a
+      // declared Content-Length over the format's limit is a 413 at once.
+      onRequest: async (req) => {
+        authorize(workspaceActor(req), 'workspace.import', 'Only workspace owners and admins can import');
+        const format = (req.query as Query).format;
+        const length = Number(req.headers['content-length']);
+        if (format && IMPORT_FORMATS.includes(format) && Number.isFinite(length)) assertSize(format, length);
+      },
     }, async (req, reply) => {
       const input = await readInput(req);
       const viewer = workspaceActor(req);

@@ -2,8 +2,23 @@ import { Type } from 'typebox';
 import { Nullable, Timestamp, Uuid } from '../../lib/schemas.ts';
 import { IMPORT_FORMATS } from './imports.parse.ts';
 
-/** Largest import upload: 32 MiB (the body limit of this route only; the API's default is 1 MiB). */
-export const IMPORT_MAX_BYTES = 32 * 1024 * 1024;
+/**
+ * Largest CSV upload: 128 MiB, so a 100,000-issue export of any supported CSV format fits in one
+ * file (a Jira "all fields" export of 100,000 issues is about 77 MB). CSV is read as a stream.
+ */
+export const IMPORT_MAX_BYTES_CSV = 128 * 1024 * 1024;
+/**
+ * Largest JSON or XML upload: 32 MiB. These are parsed whole (`JSON.parse`, the XML parser), so
+ * their size is what bounds the server's memory during an import.
+ */
+export const IMPORT_MAX_BYTES_DOCUMENT = 32 * 1024 * 1024;
+/** The route's body limit: the largest of the per-format limits (the API's default is 1 MiB). */
+export const IMPORT_MAX_BYTES = Math.max(IMPORT_MAX_BYTES_CSV, IMPORT_MAX_BYTES_DOCUMENT);
+
+/** Largest upload of `format`, in bytes. */
+export function importMaxBytes(format: string): number {
+  return format.endsWith('-csv') ? IMPORT_MAX_BYTES_CSV : IMPORT_MAX_BYTES_DOCUMENT;
+}
 
 /** Query of POST /api/v1/imports. */
 export const ImportQuery = Type.Object(

@@ -145,7 +145,7 @@ const Importer = observer(function Importer() {
 
   return (
     <div className="flex flex-col gap-3">
-      <Field label="File" hint="Up to 32 MiB. CSV, JSON or XML exports of Linear, Jira, GitHub, Trello, Monorail or exponential.">
+      <Field label="File" hint="Up to 128 MiB for CSV, 32 MiB for JSON or XML. CSV, JSON or XML exports of Linear, Jira, GitHub, Trello, Monorail or exponential.">
         <input
           ref={input}
           type="file"
