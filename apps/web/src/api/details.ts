@@ -1,82 +1,37 @@
 /**
  * The issue page's API: comments, history, relations, reactions, subscription, sub-issues and
- * labels. Shapes mirror the server's presenters (apps/server/src/modules/{comments,history,
- * relations,reactions,subscriptions,labels}); errors are {@link ApiError}s.
+ * labels. Shapes come from the SDK's generated types (api/types.ts); errors are {@link ApiError}s.
  */
 import { listAll, request, uuid } from './client.ts';
-import type { Issue, IssueListItem, Label } from './types.ts';
-
-/** Reactions of one target grouped by emoji. */
-export interface ReactionSummary {
-  emoji: string;
-  count: number;
-  userIds: string[];
-}
+import type { Issue, IssueListItem, Label, Schemas } from './types.ts';
 
 /** A comment: sanitized HTML `body`; `parentId` set on replies. */
-export interface Comment {
-  id: string;
-  issueId: string;
-  userId: string | null;
-  parentId: string | null;
-  body: string;
-  editedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-  reactions: ReactionSummary[];
-}
+export type Comment = Schemas['Comment'];
+
+/** Reactions of one target grouped by emoji. */
+export type ReactionSummary = Comment['reactions'][number];
 
 /**
  * One issue history event. `kind` is `created`, `updated` (`changes` maps a field to
  * `{from, to}`), `archived`, `unarchived`, `relation_added` or `relation_removed`
  * (`changes`: `{relationId, type, relatedIssueId, relatedIssueIdentifier?}`).
  */
-export interface HistoryEvent {
-  id: string;
-  issueId: string;
-  kind: string;
-  actor: { id: string; name: string } | null;
-  changes: Record<string, unknown>;
-  createdAt: string;
-}
-
-/** Relation types from the viewpoint of the issue asked about. */
-export type RelationType = 'blocks' | 'blocked_by' | 'related' | 'duplicate' | 'duplicated_by';
+export type HistoryEvent = Schemas['IssueHistoryEvent'];
 
 /** A relation as REST shows it from one issue. */
-export interface Relation {
-  id: string;
-  type: RelationType;
-  issueId: string;
-  relatedIssueId: string;
-  relatedIssue: { id: string; identifier: string; title: string; stateId: string };
-  createdAt: string;
-}
+export type Relation = Schemas['IssueRelation'];
 
-/** A relation as the op log stores it (one direction; `related` smaller id first). */
-export interface StoredRelation {
-  id: string;
-  issueId: string;
-  relatedIssueId: string;
-  type: 'blocks' | 'related' | 'duplicate';
-  createdAt: string;
-}
+/** Relation types from the viewpoint of the issue asked about. */
+export type RelationType = Relation['type'];
+
+/** A relation as the op log stores it (one direction; `related` smaller id first): no REST schema. */
+export type StoredRelation = Pick<Relation, 'id' | 'issueId' | 'relatedIssueId' | 'createdAt'> & { type: Exclude<RelationType, 'blocked_by' | 'duplicated_by'> };
 
 /** One reaction (answer of the add endpoints; 200 when it already existed). */
-export interface Reaction {
-  id: string;
-  userId: string;
-  emoji: string;
-  issueId: string | null;
-  commentId: string | null;
-  createdAt: string;
-}
+export type Reaction = Schemas['Reaction'];
 
 /** The viewer's subscription to an issue. */
-export interface SubscriptionState {
-  subscribed: boolean;
-  subscriberCount: number;
-}
+export type SubscriptionState = Schemas['IssueSubscriptionState'];
 
 const enc = encodeURIComponent;
 

@@ -1,118 +1,60 @@
 /**
- * Shapes of the API's presented entities as the web app uses them (camelCase, ISO timestamps).
- * They mirror the server presenters; the generated SDK types will replace them.
+ * Shapes of the API's presented entities as the web app uses them (camelCase, ISO timestamps),
+ * taken from the SDK's types generated from the server's OpenAPI document (packages/sdk), so a
+ * server change that the app does not follow fails the type check. Only what the app composes
+ * itself (`User`, `UpdateIssueInput`, the optional `description` of list rows) is declared here.
  */
+import type { components, operations } from '@exponential/sdk';
 
-/** Issue priority names, Linear's fixed five levels (0 none, 1 urgent … 4 low). */
-export const PRIORITIES = ['none', 'urgent', 'high', 'medium', 'low'] as const;
+export type { operations };
+
+/** The API's named schemas (`components.schemas` of the OpenAPI document). */
+export type Schemas = components['schemas'];
+/** The JSON body an operation takes (`JsonBody<operations['createIssue']>`). */
+export type JsonBody<Op> = Op extends { requestBody?: { content: { 'application/json': infer B } } } ? B : never;
+/** The JSON an operation answers with `Status` (`JsonAnswer<operations['getMe'], 200>`). */
+export type JsonAnswer<Op, Status extends number> = Op extends { responses: { [S in Status]: { content: { 'application/json': infer R } } } } ? R : never;
+/** An operation's list items (`{ data: T[] }` answered with 200). */
+export type ListItem<Op> = JsonAnswer<Op, 200> extends { data: (infer T)[] } ? T : never;
+
 /** An issue priority. */
-export type Priority = (typeof PRIORITIES)[number];
+export type Priority = Schemas['Issue']['priority'];
+/** Issue priority names, Linear's fixed five levels (0 none, 1 urgent … 4 low). */
+export const PRIORITIES = ['none', 'urgent', 'high', 'medium', 'low'] as const satisfies readonly Priority[];
 
-/** Workflow state categories, in their fixed order. */
-export const STATE_CATEGORIES = ['triage', 'backlog', 'unstarted', 'started', 'completed', 'canceled'] as const;
 /** A workflow state category. */
-export type StateCategory = (typeof STATE_CATEGORIES)[number];
+export type StateCategory = Schemas['WorkflowState']['category'];
+/** Workflow state categories, in their fixed order. */
+export const STATE_CATEGORIES = ['triage', 'backlog', 'unstarted', 'started', 'completed', 'canceled'] as const satisfies readonly StateCategory[];
+
 
 /** The signed-in user and their memberships (`GET /api/v1/me`). */
-export interface Me {
-  user: { id: string; email: string; name: string; avatarUrl: string | null };
-  workspaceId: string | null;
-  role: string | null;
-  abilities: string[];
-  via: string;
-  workspaces: WorkspaceSummary[];
-}
+export type Me = JsonAnswer<operations['getMe'], 200>;
 
 /** A workspace the user belongs to. */
-export interface WorkspaceSummary {
-  id: string;
-  name: string;
-  urlSlug: string;
-  role: string;
-}
+export type WorkspaceSummary = Me['workspaces'][number];
 
 /** A workspace. */
-export interface Workspace {
-  id: string;
-  name: string;
-  urlSlug: string;
-  createdAt: string;
-  updatedAt: string;
-}
+export type Workspace = Schemas['Workspace'];
 
 /** A team. */
-export interface Team {
-  id: string;
-  name: string;
-  key: string;
-  description: string | null;
-  isPrivate: boolean;
-  triageEnabled: boolean;
-  issueCount: number;
-  createdAt: string;
-  updatedAt: string;
-  archivedAt: string | null;
-}
+export type Team = Schemas['Team'];
 
 /** A team's workflow state. */
-export interface WorkflowState {
-  id: string;
-  teamId: string;
-  name: string;
-  category: StateCategory;
-  color: string;
-  description: string | null;
-  position: number;
-  isDefault: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
+export type WorkflowState = Schemas['WorkflowState'];
+
+/** An issue as `GET /issues` lists it: every field but `description`. */
+export type IssueListItem = Schemas['IssueListItem'];
 
 /**
  * An issue as REST and sync present it. `description` is sanitized HTML; it is `undefined` on a
  * row that came from a list (`GET /issues` carries list columns only, {@link IssueListItem})
  * until the single issue (`GET /issues/:id`) or sync supplies it — store/listItems.ts.
  */
-export interface Issue {
-  id: string;
-  identifier: string;
-  number: number;
-  teamId: string;
-  title: string;
-  description?: string | null;
-  stateId: string;
-  priority: Priority;
-  estimate: number | null;
-  assigneeId: string | null;
-  creatorId: string | null;
-  parentId: string | null;
-  labelIds: string[];
-  sortOrder: string;
-  dueDate: string | null;
-  startedAt: string | null;
-  completedAt: string | null;
-  canceledAt: string | null;
-  archivedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** An issue as `GET /issues` lists it: every field but `description`. */
-export type IssueListItem = Omit<Issue, 'description'>;
+export type Issue = Omit<Schemas['Issue'], 'description'> & { description?: Schemas['Issue']['description'] };
 
 /** A label (team label, or a workspace label when `teamId` is null); `isGroup` labels only group others. */
-export interface Label {
-  id: string;
-  name: string;
-  color: string;
-  description: string | null;
-  teamId: string | null;
-  parentId: string | null;
-  isGroup: boolean;
-  createdAt: string;
-  updatedAt: string;
-  archivedAt: string | null;
-}
+export type Label = Schemas['Label'];
 
 /** A person who can be shown and assigned (keyed by user id). */
 export interface User {
@@ -123,36 +65,23 @@ export interface User {
   role?: string;
 }
 
-/** Fields accepted when creating an issue. */
-export interface CreateIssueInput {
-  id?: string;
-  teamId: string;
-  title: string;
-  description?: string | null;
-  stateId?: string;
-  priority?: Priority;
-  assigneeId?: string | null;
-  labelIds?: string[];
-  estimate?: number | null;
-  dueDate?: string | null;
-  parentId?: string | null;
-}
+/** Fields accepted when creating an issue (`POST /issues`; the position fields are not used here). */
+export type CreateIssueInput = Omit<JsonBody<operations['createIssue']>, 'afterId' | 'beforeId'>;
 
 /** Fields accepted when updating an issue. */
 export type UpdateIssueInput = Partial<
   Pick<Issue, 'title' | 'description' | 'stateId' | 'priority' | 'assigneeId' | 'estimate' | 'dueDate' | 'parentId' | 'labelIds'>
 >;
 
-/** A label: a workspace label (`teamId` null) or a team's; groups hold child labels and are not applied. */
-export interface Label {
-  id: string;
-  name: string;
-  color: string;
-  description: string | null;
-  teamId: string | null;
-  parentId: string | null;
-  isGroup: boolean;
-  createdAt: string;
-  updatedAt: string;
-  archivedAt: string | null;
-}
+// Compile-time checks: both lists name every value of their union (a value the server adds fails
+// here), and the types taken from operations resolved (a renamed operation would give `never`,
+// which type-checks everywhere silently).
+type Missing<All, Listed> = Exclude<All, Listed> extends never ? true : Exclude<All, Listed>;
+type Resolved<T> = [T] extends [never] ? false : true;
+const checks: [
+  Missing<Priority, (typeof PRIORITIES)[number]>,
+  Missing<StateCategory, (typeof STATE_CATEGORIES)[number]>,
+  Resolved<Me>,
+  Resolved<CreateIssueInput>,
+] = [true, true, true, true];
+void checks;

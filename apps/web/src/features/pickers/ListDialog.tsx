@@ -51,12 +51,12 @@ function Check({ on, mixed = false }: { on: boolean; mixed?: boolean }) {
       className={`inline-flex h-3.5 w-3.5 shrink-0 items-center justify-center rounded-[4px] border ${on || mixed ? 'border-accent bg-accent text-white' : 'border-line-strong'}`}
     >
       {on ? (
-        <svg width="9" height="9" viewBox="0 0 12 12">
+        <svg width="9" height="9" viewBox="0 0 12 12" aria-hidden>
           <path d="M2.5 6.3 5 8.7l4.5-5" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round" />
         </svg>
       ) : (
         mixed && (
-          <svg width="9" height="9" viewBox="0 0 12 12">
+          <svg width="9" height="9" viewBox="0 0 12 12" aria-hidden>
             <path d="M3 6h6" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" />
           </svg>
         )

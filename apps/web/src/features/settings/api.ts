@@ -1,151 +1,56 @@
 /**
  * The settings screens' API (part of the lazy settings chunk): profile, members and invitations,
  * teams, workflow states and labels, personal access tokens, sessions, OAuth applications and
- * authorizations, the sign-in policy, the audit log, imports and exports. Shapes mirror the server
- * (apps/server/src/modules/*); errors are {@link ApiError}s carrying the server's message.
+ * authorizations, the sign-in policy, the audit log, imports and exports. Shapes come from the
+ * SDK's generated types (api/types.ts); errors are {@link ApiError}s carrying the server's message.
  */
 import { ApiError, listAll, problemMessage, request, uuid, type Page, type Problem } from '../../api/client.ts';
-import type { Label, Team, WorkflowState } from '../../api/types.ts';
+import type { Label, ListItem, operations, Schemas, Team, WorkflowState } from '../../api/types.ts';
 
 const enc = encodeURIComponent;
 
-/** Workspace roles, most to least privileged. */
-export const ROLES = ['owner', 'admin', 'member', 'guest'] as const;
 /** A workspace role. */
-export type Role = (typeof ROLES)[number];
+export type Role = Schemas['WorkspaceMember']['role'];
+/** Workspace roles, most to least privileged. */
+export const ROLES = ['owner', 'admin', 'member', 'guest'] as const satisfies readonly Role[];
 
 /** A workspace member (`id` is the membership's). */
-export interface Member {
-  id: string;
-  userId: string;
-  name: string;
-  email: string;
-  avatarUrl: string | null;
-  role: Role;
-  createdAt: string;
-}
+export type Member = Schemas['WorkspaceMember'];
 
 /** An invitation. */
-export interface Invitation {
-  id: string;
-  email: string;
-  role: Role;
-  status: 'pending' | 'accepted' | 'revoked';
-  invitedById: string | null;
-  expiresAt: string;
-  createdAt: string;
-}
+export type Invitation = Schemas['Invitation'];
 
 /** A personal access token as listed (never its value). */
-export interface AccessToken {
-  id: string;
-  name: string;
-  tokenPrefix: string;
-  scopes: string[];
-  createdAt: string;
-  lastUsedAt: string | null;
-  expiresAt: string | null;
-  revokedAt: string | null;
-}
+export type AccessToken = Schemas['PersonalAccessToken'];
 
 /** A browser session of the signed-in user. */
-export interface Session {
-  id: string;
-  current: boolean;
-  ip: string | null;
-  userAgent: string | null;
-  device: string;
-  createdAt: string;
-  lastSeenAt: string;
-  expiresAt: string;
-  idleExpiresAt: string;
-}
+export type Session = Schemas['Session'];
 
 /** A registered OAuth application. */
-export interface OAuthApp {
-  id: string;
-  name: string;
-  clientId: string;
-  secretPreview: string;
-  redirectUris: string[];
-  scopes: string[];
-  createdAt: string;
-  updatedAt: string;
-}
+export type OAuthApp = ListItem<operations['listOAuthApplications']>;
 
 /** An application the user authorized. */
-export interface OAuthAuthorization {
-  applicationId: string;
-  name: string;
-  scopes: string[];
-  authorizedAt: string;
-  lastUsedAt: string | null;
-}
+export type OAuthAuthorization = ListItem<operations['listOAuthAuthorizations']>;
 
 /** One audit event. */
-export interface AuditEvent {
-  id: string;
-  action: string;
-  actor: { id: string; name: string; email: string } | null;
-  workspaceId: string | null;
-  targetType: string | null;
-  targetId: string | null;
-  ip: string | null;
-  userAgent: string | null;
-  metadata: Record<string, unknown>;
-  createdAt: string;
-}
-
-/** Counts of an import (dry run or job). */
-export interface ImportCounts {
-  teams: number;
-  states: number;
-  labels: number;
-  users: number;
-  placeholders: number;
-  issues: number;
-  comments: number;
-  relations: number;
-  history: number;
-  skipped: number;
-}
-
-/** A problem the importer found. */
-export interface ImportProblem {
-  severity: 'error' | 'warning';
-  path: string;
-  message: string;
-  row?: number;
-  column?: string;
-}
+export type AuditEvent = Schemas['AuditEvent'];
 
 /** The answer to a dry run. */
-export interface DryRun {
-  format: string;
-  mode: string;
-  valid: boolean;
-  counts: ImportCounts;
-  problems: ImportProblem[];
-  problemCount: number;
-}
+export type DryRun = Schemas['ImportDryRun'];
+
+/** Counts of an import (dry run or job). */
+export type ImportCounts = DryRun['counts'];
+
+/** A problem the importer found. */
+export type ImportProblem = DryRun['problems'][number];
 
 /** An import job. */
-export interface ImportJob {
-  id: string;
-  status: 'queued' | 'running' | 'succeeded' | 'failed';
-  progress: number;
-  format: string;
-  mode: string;
-  fileName: string | null;
-  fileBytes: number;
-  counts: ImportCounts;
-  problems: ImportProblem[];
-  error: string | null;
-  teamIds: string[];
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-}
+export type ImportJob = Schemas['ImportJob'];
+
+// Compile-time checks: ROLES names every role, and the list items resolved (not `never`).
+type Resolved<T> = [T] extends [never] ? false : true;
+const checks: [Exclude<Role, (typeof ROLES)[number]> extends never ? true : false, Resolved<OAuthApp>, Resolved<OAuthAuthorization>] = [true, true, true];
+void checks;
 
 /** Import formats the server reads (imports.parse.ts). */
 export const IMPORT_FORMATS = [
