@@ -3,7 +3,7 @@
  * suite. From the repository root:
  *
  *   node --import tsx bench/import/run.ts --quick     # 10,000 issues (one file), both engines
- *   node --import tsx bench/import/run.ts             # 100,000 issues (files of 40,000), both engines
+ *   node --import tsx bench/import/run.ts             # 100,000 issues (one file), both engines
  *   node --import tsx bench/import/run.ts --engine postgres --issues 50000
  *
  * PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres), on which
@@ -31,7 +31,7 @@ function args(argv: string[]) {
     quick,
     engines: (get('--engine') ?? 'postgres,pglite').split(',') as EngineName[],
     issues: Number(get('--issues') ?? (quick ? 10_000 : 100_000)),
-    perFile: Number(get('--per-file') ?? 40_000),
+    perFile: Number(get('--per-file') ?? 100_000),
     /** Suffix of the result files (a partial run must not overwrite the full one). */
     tag: get('--tag'),
   };

@@ -5,9 +5,9 @@
  * issues by repeating its rows. Copy c of source issue CCCSG-n becomes CCCSG-(c·1000 + n): every
  * key in every cell (links, mentions) is renumbered within its copy, "Issue id" gets a new unique
  * number, everything else (header with its repeated columns, text, dates) is kept byte for byte
- * in meaning. The result is split into files of at most `perFile` issues, because one upload
- * takes at most 50,000 CSV rows and 32 MiB (docs/IMPORT.md); numbers grow from file to file, so
- * each file's numbers are above the team's counter and are kept.
+ * in meaning. The result is split into files of at most `perFile` issues (one upload takes at most
+ * 200,000 CSV rows and 128 MiB, docs/IMPORT.md, so 100,000 issues fit one file); numbers grow from
+ * file to file, so each file's numbers are above the team's counter and are kept.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -49,7 +49,7 @@ export function generateImportFiles(total: number, perFile: number): { files: Im
   const flush = () => {
     if (!lines.length) return;
     const bytes = Buffer.from(headerLine + lines.join(''), 'utf8');
-    if (bytes.length > 32 * 1024 * 1024 || lines.length > 50_000) throw new Error(`file ${files.length + 1} passes the upload limits (${bytes.length} bytes, ${lines.length} rows)`);
+    if (bytes.length > 128 * 1024 * 1024 || lines.length > 200_000) throw new Error(`file ${files.length + 1} passes the upload limits (${bytes.length} bytes, ${lines.length} rows)`);
     files.push({ name: `jira-scaled-${files.length + 1}.csv`, bytes, issues: lines.length });
     lines = [];
   };

@@ -50,6 +50,8 @@ export interface WriteResult {
 }
 
 const CHUNK = 500;
+/** Source entities turned into rows at a time (bounds the rows in memory). */
+const SLICE = 5000;
 const CATEGORY_ORDER: StateCategory[] = ['triage', 'backlog', 'unstarted', 'started', 'completed', 'canceled'];
 const CATEGORY_COLOR: Record<StateCategory, string> = {
   triage: '#fc7840', backlog: '#bec2c8', unstarted: '#e2e2e2', started: '#f2c94c', completed: '#5e6ad2', canceled: '#95a2b3',
@@ -294,7 +296,16 @@ export async function writeImport(ctx: MutationContext, doc: ImportDoc, opts: Wr
   const tick = (n: number) => { done += n; opts.onProgress?.(Math.min(1, done / total)); };
   // Rich text was sanitized at validation; it goes through the sanitizer again at the write, as
   // every writer of a rich-text column does (test/sanitize.test.ts). Idempotent on sanitized HTML.
-  const rows = topo.map((i) => {
+  // Rows are made SLICE source entities at a time, just before they are written, so the rows of
+  // the whole import are never all in memory at once.
+  const bulkMapped = async <S, T extends Record<string, unknown>>(table: PgTable, items: S[], toRows: (item: S) => T[], progress?: (n: number) => void) => {
+    for (let k = 0; k < items.length; k += SLICE) {
+      const out: T[] = [];
+      for (let j = k; j < Math.min(items.length, k + SLICE); j++) for (const r of toRows(items[j]!)) out.push(r);
+      await bulk(table, out, progress);
+    }
+  };
+  const issueRow = (i: ImportIssue) => {
     const t = teamOf.get(i.teamRef)!;
     const st = (i.state.name ? stateIn.get(`${t.id}\u0000${stateKey(i.state.name)}`) : undefined) ?? defaultOf(t.id, i.state.category) ?? defaultOf(t.id, 'backlog') ?? defaultOf(t.id, 'unstarted')!;
     const created = i.createdAt ?? now;
@@ -311,12 +322,11 @@ export async function writeImport(ctx: MutationContext, doc: ImportDoc, opts: Wr
       externalSource: exponential ? i.externalSource ?? null : doc.source, externalKey: i.externalKey ?? null,
       createdAt: created, updatedAt: updated,
     };
-  });
-  await bulk(issue, rows, tick);
-  counts.issues = rows.length;
-  const links = doc.issues.flatMap((i) => [...new Set(i.labelRefs.map((r) => labelIdOf.get(r)).filter((x): x is string => !!x))].map((labelId) => ({ issueId: idOf.get(i.ref)!, labelId, workspaceId })));
+  };
+  await bulkMapped(issue, topo, (i) => [issueRow(i)], tick);
+  counts.issues = topo.length;
   // Fresh issue ids and labels deduplicated per issue: no link can conflict, so no ON CONFLICT.
-  await bulk(issueLabel, links);
+  await bulkMapped(issueLabel, doc.issues, (i) => [...new Set(i.labelRefs.map((r) => labelIdOf.get(r)).filter((x): x is string => !!x))].map((labelId) => ({ issueId: idOf.get(i.ref)!, labelId, workspaceId })));
 
   // Comments: thread roots first.
   const commentIds = doc.comments.map(() => newId());
@@ -339,11 +349,10 @@ export async function writeImport(ctx: MutationContext, doc: ImportDoc, opts: Wr
   await insertChunks(relRows, (c) => tx.insert(issueRelation).values(c).onConflictDoNothing(), slicer);
   counts.relations = relRows.length;
 
-  const history = [
-    ...doc.history.map((h) => ({ id: newId(), workspaceId, issueId: idOf.get(h.issueRef)!, actorId: userOf(h.actorRef), kind: h.kind, changes: remapIds(h.changes, remap) as object, createdAt: h.createdAt })),
-    ...rows.map((r) => ({ id: newId(), workspaceId, issueId: r.id, actorId, kind: 'created', changes: { source: 'import', importId: opts.importId, format: doc.source, externalKey: r.externalKey }, createdAt: now })),
-  ];
-  await bulk(issueHistory, history, tick);
+  await bulkMapped(issueHistory, doc.history, (h) => [{ id: newId(), workspaceId, issueId: idOf.get(h.issueRef)!, actorId: userOf(h.actorRef), kind: h.kind, changes: remapIds(h.changes, remap) as object, createdAt: h.createdAt }], tick);
+  await bulkMapped(issueHistory, topo, (i) => [{
+    id: newId(), workspaceId, issueId: idOf.get(i.ref)!, actorId, kind: 'created', changes: { source: 'import', importId: opts.importId, format: doc.source, externalKey: i.externalKey ?? null }, createdAt: now,
+  }], tick);
   counts.history = doc.history.length;
 
   ctx.emit({ entity: 'import', id: opts.importId, action: 'insert', data: { importId: opts.importId, counts }, teamId: null });
