@@ -30,8 +30,18 @@ export async function assertStillMember(tx: Tx, actor: AuthorizedMember): Promis
     .select({ role: member.role })
     .from(member)
     .where(and(eq(member.workspaceId, actor.workspaceId), eq(member.userId, actor.userId)));
-  if (!m) throw new AppError(403, 'not_a_member', 'You are no longer a member of this workspace');
-  if (m.role !== actor.role) {
-    throw conflict(`Your role in this workspace changed to ${m.role} while this request waited; send it again`, 'role_changed');
+  checkStillMember(m?.role ?? null, actor);
+}
+
+/**
+ * The decision of {@link assertStillMember} for a role read under the workspace lock by a query
+ * of the caller's own (e.g. one that also loads what the mutation needs).
+ * @param current the actor's role now, null when they are no longer a member
+ * @throws AppError 403 `not_a_member`; 409 `role_changed`
+ */
+export function checkStillMember(current: Role | null, actor: AuthorizedMember): void {
+  if (!current) throw new AppError(403, 'not_a_member', 'You are no longer a member of this workspace');
+  if (current !== actor.role) {
+    throw conflict(`Your role in this workspace changed to ${current} while this request waited; send it again`, 'role_changed');
   }
 }

@@ -1,10 +1,13 @@
 /**
  * The mutation runner: every write goes through `runMutation`, which
- * 1. opens a transaction and locks the workspace's version counter (`SELECT … FOR UPDATE`), so all
- *    writes in a workspace are serialized and versions follow commit order;
+ * 1. opens a transaction and locks the workspace's version counter by bumping it
+ *    (`UPDATE workspace SET version = version + 1 … RETURNING version`: V+1, a row lock held to
+ *    commit), so all writes in a workspace are serialized and versions follow commit order;
  * 2. runs the service's function, which writes rows and `emit`s sync operations (full post-images);
- * 3. if anything was emitted, appends the operations at version V+1 and bumps the counter, in the
- *    same transaction (gapless: one version per committed mutating transaction);
+ * 3. if anything was emitted, appends the operations at version V+1 in the same transaction;
+ *    if nothing was, sets the counter back to V (gapless: one version per committed mutating
+ *    transaction; a rollback undoes the bump with everything else, and no other transaction can
+ *    see V+1 before the commit that holds its operations);
  * 4. after commit, waits for durability (PGlite WAL fsync) and announces `{workspaceId, version}`.
  * Side effects (mail, fan-out) belong after commit: use `afterCommit`.
  * Exactly-once for sync clients (`options.client`, or the request's `X-Client-Id` and
@@ -97,12 +100,16 @@ export async function runMutation<T>(
   try {
     run = await deps.database.db.transaction(async (tx) => {
       if (options.init) await options.init(tx);
+      // The lock and the next version in one statement. An UPDATE takes the row lock FOR NO KEY
+      // UPDATE: writers of a workspace still wait for each other, while inserts elsewhere that
+      // only reference the workspace (their foreign key's KEY SHARE) no longer wait for them.
       const locked = await tx
-        .select({ version: workspace.version })
-        .from(workspace)
+        .update(workspace)
+        .set({ version: sql`${workspace.version} + 1` })
         .where(eq(workspace.id, workspaceId))
-        .for('update');
+        .returning({ version: workspace.version });
       if (!locked[0]) throw notFound('Workspace');
+      const next = locked[0].version;
       if (client && actorId) {
         const [seen] = await tx
           .select({ last: clientMutation.lastMutationId })
@@ -126,9 +133,8 @@ export async function runMutation<T>(
         afterCommit: (f) => after.push(f),
       };
       const value = await fn(ctx);
-      let version = locked[0].version;
+      const version = ops.length ? next : next - 1;
       if (ops.length) {
-        version += 1;
         // Insert in chunks: a bulk update may emit hundreds of operations.
         for (let i = 0; i < ops.length; i += 500) {
           await tx.insert(syncOperation).values(
@@ -148,6 +154,8 @@ export async function runMutation<T>(
             })),
           );
         }
+      } else {
+        // Nothing to record: this transaction takes no version.
         await tx.update(workspace).set({ version }).where(eq(workspace.id, workspaceId));
       }
       if (client && actorId) {

@@ -7,7 +7,7 @@
  * (the second lands between the first and the gap's lower end). The unique index
  * `issue_team_sort_order_uq` is the last guard.
  */
-import { and, asc, desc, eq, gt, lt, ne, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, lt, ne, type SQL, sql } from 'drizzle-orm';
 import { issue, team, type Executor } from '@exponential/db';
 import { invalid } from '../../lib/errors.ts';
 import { rankBetween, ranksBetween } from '../../lib/rank.ts';
@@ -136,12 +136,28 @@ async function computeRank(
  * delete. Emits the team's new post-image (its `issueCount` changed).
  */
 export async function allocateNumber(ctx: MutationContext, teamId: string): Promise<number> {
-  const [t] = await ctx.tx
+  return (await allocateNumberAndTop(ctx, teamId, false)).number;
+}
+
+/**
+ * {@link allocateNumber}, and with `top` the team's first rank in manual order (null when it has
+ * no issues), read in the same statement: what a create at the top of the team needs
+ * (`rankBetween(null, top)`; the caller holds the workspace lock, as {@link rankFor} requires).
+ * @throws AppError 422 when the team no longer exists
+ */
+export async function allocateNumberAndTop(ctx: MutationContext, teamId: string, top: boolean): Promise<{ number: number; top: string | null }> {
+  const [row] = await ctx.tx
     .update(team)
     .set({ issueCount: sql`${team.issueCount} + 1` })
     .where(eq(team.id, teamId))
-    .returning();
-  if (!t) throw invalid('/body/teamId', 'The team no longer exists');
+    .returning({
+      ...getTableColumns(team),
+      top: top
+        ? sql<string | null>`(select ${issue.sortOrder} from ${issue} where ${issue.teamId} = ${teamId} order by ${issue.sortOrder} limit 1)`
+        : sql<null>`null`,
+    });
+  if (!row) throw invalid('/body/teamId', 'The team no longer exists');
+  const { top: first, ...t } = row;
   ctx.emit({ entity: 'team', id: t.id, action: 'update', data: presentTeam(t), teamId: t.id });
-  return t.issueCount;
+  return { number: t.issueCount, top: first };
 }

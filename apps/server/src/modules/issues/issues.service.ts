@@ -38,18 +38,27 @@ export function createIssueService(deps: IssueServiceDeps) {
       return fn(ctx);
     }).then((r) => r.value);
 
-  /** Loads the issue (locked) and applies `patch` to it. */
+  /**
+   * Loads the issue (locked) and applies `patch` to it. The membership re-check, the issue, its
+   * labels, team and states come in one statement (IssueRefs.lockIssueAsMember).
+   */
   const patchOne = (viewer: TeamViewer, ref: string, patch: IssuePatch) =>
-    mutate(viewer, async (ctx) => {
-      const current = await getReadableIssue(ctx.tx, viewer, ref, '/params/issueId', true);
-      return updateIssueIn(ctx, viewer, current, patch);
-    });
+    runMutation(deps, viewer.workspaceId, viewer.userId, async (ctx) => {
+      const refs = createIssueRefs(ctx.tx, viewer);
+      const { current, labelIds } = await refs.lockIssueAsMember(ref, '/params/issueId');
+      return updateIssueIn(ctx, viewer, current, patch, '/body', refs, labelIds);
+    }).then((r) => r.value);
 
   return {
     /** Creates an issue. @throws AppError 403, 404, 409, 422 */
     async create(viewer: TeamViewer, input: CreateIssueInput): Promise<PresentedIssue> {
       authorize(viewer, 'issue.create');
-      return mutate(viewer, (ctx) => createIssueIn(ctx, viewer, input));
+      return runMutation(deps, viewer.workspaceId, viewer.userId, async (ctx) => {
+        const refs = createIssueRefs(ctx.tx, viewer);
+        // The membership re-check, the team, its states and the id's availability in one statement.
+        await refs.memberAndTeam(input.teamId, input.id);
+        return createIssueIn(ctx, viewer, input, refs);
+      }).then((r) => r.value);
     },
 
     /** One issue by id or identifier (archived ones too). @throws AppError 404 */

@@ -4,21 +4,42 @@
  * history (`created` | `updated` with `{field: {from, to}}` | `archived` | `unarchived`) and
  * subscriptions, and emit the issue's post-image to the op log.
  */
-import { and, asc, eq, inArray } from 'drizzle-orm';
-import { issue, issueHistory, issueLabel, issueSubscription, label, type Executor } from '@exponential/db';
+import { and, asc, eq, inArray, type SQLWrapper, sql } from 'drizzle-orm';
+import { issue, issueHistory, issueLabel, issueSubscription, label, type Executor, type Tx } from '@exponential/db';
 import { conflict } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { sanitizeRichText } from '../../lib/sanitize.ts';
 import type { MutationContext } from '../../sync/mutation.ts';
 import type { TeamViewer } from '../teams/teams.repository.ts';
 import { emitIssuePostImages } from './issues.events.ts';
-import { allocateNumber, hasPosition, rankFor } from './issues.position.ts';
+import { allocateNumber, allocateNumberAndTop, hasPosition, MAX_RANK_LENGTH, rankFor } from './issues.position.ts';
+import { rankBetween } from '../../lib/rank.ts';
 import { type PresentedIssue, presentIssue, priorityValue } from './issues.presenter.ts';
 import { createIssueRefs, type IssueRefs } from './issues.refs.ts';
 import { checkStorableDate, historyChanges, lifecycleTimestamps, nextLabelIds, normalizeTitle } from './issues.rules.ts';
 import type { CreateIssueInput, IssuePatch } from './issues.schemas.ts';
 
 type IssueRow = typeof issue.$inferSelect;
+
+/** The columns an update may change (besides `updatedAt`). */
+const UPDATABLE = [
+  'teamId',
+  'number',
+  'title',
+  'description',
+  'stateId',
+  'priority',
+  'estimate',
+  'assigneeId',
+  'parentId',
+  'sortOrder',
+  'dueDate',
+  'startedAt',
+  'completedAt',
+  'canceledAt',
+  'archivedAt',
+] as const satisfies ReadonlyArray<keyof IssueRow>;
+
 /** An issue row with its team's key, as `getReadableIssue` returns it. */
 export type KeyedIssue = IssueRow & { teamKey: string };
 
@@ -28,17 +49,42 @@ export async function labelIdsOf(ex: Executor, issueId: string): Promise<string[
   return rows.map((r) => r.id);
 }
 
-async function writeHistory(ctx: MutationContext, issueId: string, kind: string, changes: object = {}) {
-  await ctx.tx.insert(issueHistory).values({ id: newId(), workspaceId: ctx.workspaceId, issueId, actorId: ctx.actorId, kind, changes, createdAt: ctx.now });
+/** The insert of one history row (run it, or pass it to {@link writeTogether}). */
+function historyInsert(ctx: MutationContext, issueId: string, kind: string, changes: object = {}) {
+  return ctx.tx.insert(issueHistory).values({ id: newId(), workspaceId: ctx.workspaceId, issueId, actorId: ctx.actorId, kind, changes, createdAt: ctx.now });
 }
 
-async function subscribe(ctx: MutationContext, issueId: string, userIds: Array<string | null | undefined>) {
+async function writeHistory(ctx: MutationContext, issueId: string, kind: string, changes: object = {}) {
+  await historyInsert(ctx, issueId, kind, changes);
+}
+
+/** The insert subscribing `userIds` to an issue (kept subscriptions stay), or null when there is no one. */
+function subscriptionInsert(ctx: MutationContext, issueId: string, userIds: Array<string | null | undefined>) {
   const ids = [...new Set(userIds.filter((u): u is string => !!u))];
-  if (!ids.length) return;
-  await ctx.tx
+  if (!ids.length) return null;
+  return ctx.tx
     .insert(issueSubscription)
     .values(ids.map((userId) => ({ issueId, userId, workspaceId: ctx.workspaceId, createdAt: ctx.now })))
     .onConflictDoNothing();
+}
+
+/**
+ * Runs independent writes as ONE statement, one round trip: `with w0 as (…), w1 as (…) <last>`
+ * (PostgreSQL's data-modifying CTEs; PGlite is PostgreSQL). They share one snapshot, so none may
+ * depend on another's effect or touch the same row; foreign keys among them (an issue and its
+ * history rows) are checked at the end of the statement, when every row is in.
+ */
+async function writeTogether(tx: Tx, writes: Array<SQLWrapper | null>): Promise<void> {
+  const list = writes.filter((w): w is SQLWrapper => w !== null);
+  const last = list.pop();
+  if (!last) return;
+  if (!list.length) {
+    await tx.execute(last.getSQL());
+    return;
+  }
+  // getSQL(): a query builder placed in a template directly would be wrapped in parentheses.
+  const ctes = list.map((w, i) => sql`${sql.raw(`w${i}`)} as (${w.getSQL()})`);
+  await tx.execute(sql`with ${sql.join(ctes, sql`, `)} ${last.getSQL()}`);
 }
 
 function cleanDescription(html: string | null): string | null {
@@ -61,46 +107,51 @@ export async function createIssueIn(
   const title = normalizeTitle(input.title, '/body/title');
   checkStorableDate(input.dueDate, '/body/dueDate');
   const t = await refs.targetTeam(input.teamId, '/body/teamId');
-  if (input.id) {
-    const [clash] = await ctx.tx.select({ id: issue.id }).from(issue).where(eq(issue.id, input.id));
-    if (clash) throw conflict('An issue with this id already exists', 'id_taken', '/body/id');
-  }
+  if (input.id && (await refs.idTaken(input.id))) throw conflict('An issue with this id already exists', 'id_taken', '/body/id');
   const state = input.stateId ? await refs.state(input.stateId, t.id, '/body/stateId') : await refs.defaultState(t.id);
   if (input.assigneeId) await refs.assignee(input.assigneeId, t.id, '/body/assigneeId');
   const parent = input.parentId ? await refs.parent(input.parentId, null, '/body/parentId') : null;
   const labelIds = input.labelIds ?? [];
   await refs.labels(labelIds, t.id, (i) => `/body/labelIds/${i}`);
-  const sortOrder = await rankFor(ctx.tx, viewer, t.id, null, input, '/body', ctx);
-  const number = await allocateNumber(ctx, t.id);
+  const placed = hasPosition(input);
+  let sortOrder = placed ? await rankFor(ctx.tx, viewer, t.id, null, input, '/body', ctx) : null;
+  // At the top of the team (no position given): the first rank comes with the number.
+  const { number, top } = await allocateNumberAndTop(ctx, t.id, !placed);
+  sortOrder ??= rankBetween(null, top);
+  if (sortOrder.length > MAX_RANK_LENGTH) sortOrder = await rankFor(ctx.tx, viewer, t.id, null, input, '/body', ctx);
   const times = lifecycleTimestamps(null, state.category, { startedAt: null, completedAt: null, canceledAt: null }, ctx.now);
-  const [row] = await ctx.tx
-    .insert(issue)
-    .values({
-      id: input.id ?? newId(),
-      workspaceId: ctx.workspaceId,
-      teamId: t.id,
-      number,
-      title,
-      description: cleanDescription(input.description ?? null),
-      stateId: state.id,
-      assigneeId: input.assigneeId ?? null,
-      creatorId: viewer.userId,
-      priority: priorityValue(input.priority ?? 'none'),
-      estimate: input.estimate ?? null,
-      parentId: parent?.id ?? null,
-      sortOrder,
-      dueDate: input.dueDate ?? null,
-      ...times,
-      createdAt: ctx.now,
-      updatedAt: ctx.now,
-    })
-    .returning();
-  const created = row as IssueRow;
-  if (labelIds.length) {
-    await ctx.tx.insert(issueLabel).values(labelIds.map((labelId) => ({ issueId: created.id, labelId, workspaceId: ctx.workspaceId })));
-  }
-  await writeHistory(ctx, created.id, 'created');
-  await subscribe(ctx, created.id, [viewer.userId, input.assigneeId]);
+  // Every value is known here (no defaults or triggers fill columns in), so the row is presented
+  // from them and the insert needs no RETURNING.
+  const created: IssueRow = {
+    id: input.id ?? newId(),
+    workspaceId: ctx.workspaceId,
+    teamId: t.id,
+    number,
+    title,
+    description: cleanDescription(input.description ?? null),
+    stateId: state.id,
+    assigneeId: input.assigneeId ?? null,
+    creatorId: viewer.userId,
+    priority: priorityValue(input.priority ?? 'none'),
+    estimate: input.estimate ?? null,
+    parentId: parent?.id ?? null,
+    sortOrder,
+    dueDate: input.dueDate ?? null,
+    startedAt: times.startedAt ?? null,
+    completedAt: times.completedAt ?? null,
+    canceledAt: times.canceledAt ?? null,
+    archivedAt: null,
+    externalSource: null,
+    externalKey: null,
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
+  };
+  await writeTogether(ctx.tx, [
+    ctx.tx.insert(issue).values(created),
+    labelIds.length ? ctx.tx.insert(issueLabel).values(labelIds.map((labelId) => ({ issueId: created.id, labelId, workspaceId: ctx.workspaceId }))) : null,
+    historyInsert(ctx, created.id, 'created'),
+    subscriptionInsert(ctx, created.id, [viewer.userId, input.assigneeId]),
+  ]);
   const presented = presentIssue(created, t.key, [...labelIds].sort());
   ctx.emit({ entity: 'issue', id: created.id, action: 'insert', data: presented, teamId: t.id });
   return presented;
@@ -141,9 +192,10 @@ export async function updateIssueIn(
   patch: IssuePatch,
   prefix = '/body',
   refs: IssueRefs = createIssueRefs(ctx.tx, viewer),
+  knownLabels?: string[],
 ): Promise<PresentedIssue> {
   const { teamKey: currentKey, ...cur } = current;
-  const currentLabels = await labelIdsOf(ctx.tx, current.id);
+  const currentLabels = knownLabels ?? (await labelIdsOf(ctx.tx, current.id));
   const before = presentIssue(cur, currentKey, currentLabels);
   const next: IssueRow = { ...cur };
   let teamKey = currentKey;
@@ -194,38 +246,21 @@ export async function updateIssueIn(
   const archiveChanged = !next.archivedAt !== !cur.archivedAt;
   if (!Object.keys(changes).length && next.sortOrder === cur.sortOrder && !archiveChanged) return before;
 
-  const [row] = await ctx.tx
-    .update(issue)
-    .set({
-      teamId: next.teamId,
-      number: next.number,
-      title: next.title,
-      description: next.description,
-      stateId: next.stateId,
-      priority: next.priority,
-      estimate: next.estimate,
-      assigneeId: next.assigneeId,
-      parentId: next.parentId,
-      sortOrder: next.sortOrder,
-      dueDate: next.dueDate,
-      startedAt: next.startedAt,
-      completedAt: next.completedAt,
-      canceledAt: next.canceledAt,
-      archivedAt: next.archivedAt,
-      updatedAt: ctx.now,
-    })
-    .where(eq(issue.id, cur.id))
-    .returning();
-  if (labels) {
-    const removed = currentLabels.filter((id) => !labels.includes(id));
-    const added = labels.filter((id) => !currentLabels.includes(id));
-    if (removed.length) await ctx.tx.delete(issueLabel).where(and(eq(issueLabel.issueId, cur.id), inArray(issueLabel.labelId, removed)));
-    if (added.length) await ctx.tx.insert(issueLabel).values(added.map((labelId) => ({ issueId: cur.id, labelId, workspaceId: ctx.workspaceId })));
-  }
-  if (Object.keys(changes).length) await writeHistory(ctx, cur.id, 'updated', changes);
-  if (archiveChanged) await writeHistory(ctx, cur.id, next.archivedAt ? 'archived' : 'unarchived');
-  if (next.assigneeId !== cur.assigneeId) await subscribe(ctx, cur.id, [next.assigneeId]);
-  const after = presentIssue(row as IssueRow, teamKey, finalLabels);
+  // Only the columns that changed (and updatedAt); the post-image is `next` (no RETURNING needed).
+  const set: Partial<IssueRow> = { updatedAt: ctx.now };
+  for (const k of UPDATABLE) if (next[k] !== cur[k]) (set as Record<string, unknown>)[k] = next[k];
+  next.updatedAt = ctx.now;
+  const removed = labels ? currentLabels.filter((id) => !labels.includes(id)) : [];
+  const added = labels ? labels.filter((id) => !currentLabels.includes(id)) : [];
+  await writeTogether(ctx.tx, [
+    ctx.tx.update(issue).set(set).where(eq(issue.id, cur.id)),
+    removed.length ? ctx.tx.delete(issueLabel).where(and(eq(issueLabel.issueId, cur.id), inArray(issueLabel.labelId, removed))) : null,
+    added.length ? ctx.tx.insert(issueLabel).values(added.map((labelId) => ({ issueId: cur.id, labelId, workspaceId: ctx.workspaceId }))) : null,
+    Object.keys(changes).length ? historyInsert(ctx, cur.id, 'updated', changes) : null,
+    archiveChanged ? historyInsert(ctx, cur.id, next.archivedAt ? 'archived' : 'unarchived') : null,
+    next.assigneeId !== cur.assigneeId ? subscriptionInsert(ctx, cur.id, [next.assigneeId]) : null,
+  ]);
+  const after = presentIssue(next, teamKey, finalLabels);
   // Moving teams: readers of the old team only must drop the issue, so it leaves that team's
   // stream first; readers of the new team receive the update (applied as an upsert).
   if (after.teamId !== cur.teamId) ctx.emit({ entity: 'issue', id: cur.id, action: 'delete', data: null, teamId: cur.teamId });
