@@ -2,7 +2,8 @@
  * The bootstrap's issue lines are built as JSON by the database (src/sync/bootstrap.ts
  * `issueLinesSql`) rather than by `presentIssue`: this holds the two equal, byte for byte, for
  * issues that use every field (labels, estimates, dates, archived, microsecond timestamps,
- * descriptions with quotes, control characters and non-ASCII text), on both engines.
+ * descriptions with quotes, control characters and non-ASCII text, one larger than a chunk), on
+ * both engines.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asc, eq, inArray, sql } from 'drizzle-orm';
@@ -39,6 +40,8 @@ beforeAll(async () => {
     { title: 'Small estimate', estimate: 0.1, priority: 'low', labelIds: [labels[1]] },
     { title: 'Zero estimate', estimate: 0, priority: 'medium', description: '' },
     { title: 'To archive', priority: 'high' },
+    // Larger than a 64 KB chunk once encoded (3 bytes per character): written whole, not split.
+    { title: 'Long', description: `<p>${'日本語'.repeat(30_000)}</p>` },
   ];
   const ids: string[] = [];
   for (const body of bodies) {
@@ -90,7 +93,7 @@ describe('bootstrap issue lines', () => {
   it('equal presentIssue byte for byte, archived issues left out by default', async () => {
     const lines = await issueLines();
     const expected = await presented(false);
-    expect(lines).toHaveLength(5);
+    expect(lines).toHaveLength(6);
     expect(lines).toEqual(expected);
     const full = JSON.parse(lines.find((l) => l.includes('Every'))!).data;
     expect(full.labelIds).toHaveLength(3);
@@ -100,7 +103,7 @@ describe('bootstrap issue lines', () => {
 
   it('equal presentIssue with includeArchived=true too', async () => {
     const lines = await issueLines('?includeArchived=true');
-    expect(lines).toHaveLength(6);
+    expect(lines).toHaveLength(7);
     expect(lines).toEqual(await presented(true));
     expect(JSON.parse(lines.find((l) => l.includes('To archive'))!).data.archivedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   });

@@ -47,9 +47,14 @@ export interface BootstrapOptions {
   chunkBytes?: number;
 }
 
-/** Where lines go; `write` resolves once the consumer can take more (back-pressure). */
+/**
+ * Where lines go; `write` resolves once the consumer can take more (back-pressure). A sink that
+ * also has `writeBytes` gets UTF-8 chunks instead, encoded straight into a buffer line by line
+ * (no joined string to flatten and copy again; what the HTTP route uses).
+ */
 export interface LineSink {
   write(chunk: string): Promise<void>;
+  writeBytes?(chunk: Buffer): Promise<void>;
 }
 
 /**
@@ -67,18 +72,21 @@ export async function streamBootstrap(database: Database, scope: SyncScope, opts
   }
 }
 
-/** Buffers lines into chunks of about 64 KB before handing them to the sink. */
+/** Buffers lines into chunks of about `chunkBytes` (64 KB) before handing them to the sink. */
 class LineWriter {
-  private buf = '';
+  private str = '';
+  private buf: Buffer | null = null;
+  private len = 0;
   readonly counts: Record<string, number> = {};
   constructor(
     private readonly sink: LineSink,
     private readonly chunkBytes: number,
-  ) {}
+  ) {
+    if (sink.writeBytes) this.buf = Buffer.allocUnsafe(Math.max(chunkBytes, 1024));
+  }
 
   async line(obj: unknown): Promise<void> {
-    this.buf += `${JSON.stringify(obj)}\n`;
-    if (this.buf.length >= this.chunkBytes) await this.flush();
+    await this.append(`${JSON.stringify(obj)}\n`, '', '');
   }
 
   async entity(entity: string, data: unknown): Promise<void> {
@@ -89,14 +97,63 @@ class LineWriter {
   /** An `{entity, data}` line whose `data` is already JSON text. */
   async raw(entity: string, json: string): Promise<void> {
     this.counts[entity] = (this.counts[entity] ?? 0) + 1;
-    this.buf += `{"entity":${JSON.stringify(entity)},"data":${json}}\n`;
-    if (this.buf.length >= this.chunkBytes) await this.flush();
+    await this.append(`{"entity":${JSON.stringify(entity)},"data":`, json, '}\n');
+  }
+
+  /** An `{entity, data}` line whose `data` is JSON as UTF-8 bytes (copied, not decoded, in byte mode). */
+  async rawBytes(entity: string, json: Buffer): Promise<void> {
+    const buf = this.buf;
+    const prefix = `{"entity":${JSON.stringify(entity)},"data":`;
+    if (!buf || prefix.length + json.length + 2 > buf.length - this.len) {
+      await this.raw(entity, json.toString('utf8'));
+      return;
+    }
+    this.counts[entity] = (this.counts[entity] ?? 0) + 1;
+    this.len += buf.write(prefix, this.len, 'latin1');
+    this.len += json.copy(buf, this.len);
+    this.len += buf.write('}\n', this.len, 'latin1');
+    if (this.len >= this.chunkBytes) await this.flush();
+  }
+
+  /** Appends `a`, `b` and `c` (one line, or its parts); flushes a full chunk. */
+  private async append(a: string, b: string, c: string): Promise<void> {
+    const buf = this.buf;
+    if (!buf) {
+      this.str += a + b + c;
+      if (this.str.length >= this.chunkBytes) await this.flush();
+      return;
+    }
+    // UTF-8 takes at most 3 bytes per UTF-16 unit; count exactly only when that bound does not fit.
+    const room = buf.length - this.len;
+    if ((a.length + b.length + c.length) * 3 > room) {
+      const exact = Buffer.byteLength(a) + Buffer.byteLength(b) + Buffer.byteLength(c);
+      if (exact > room) {
+        await this.flush();
+        if (exact > (this.buf as Buffer).length) {
+          await (this.sink.writeBytes as (c: Buffer) => Promise<void>)(Buffer.from(a + b + c));
+          return;
+        }
+      }
+    }
+    const into = this.buf as Buffer;
+    this.len += into.write(a, this.len);
+    if (b) this.len += into.write(b, this.len);
+    if (c) this.len += into.write(c, this.len);
+    if (this.len >= this.chunkBytes) await this.flush();
   }
 
   async flush(): Promise<void> {
-    if (!this.buf) return;
-    const chunk = this.buf;
-    this.buf = '';
+    if (this.buf) {
+      if (!this.len) return;
+      const chunk = this.buf.subarray(0, this.len);
+      this.buf = Buffer.allocUnsafe(this.buf.length);
+      this.len = 0;
+      await (this.sink.writeBytes as (c: Buffer) => Promise<void>)(chunk);
+      return;
+    }
+    if (!this.str) return;
+    const chunk = this.str;
+    this.str = '';
     await this.sink.write(chunk);
   }
 }
@@ -104,6 +161,31 @@ class LineWriter {
 /** Rows of `db.execute`: postgres.js returns an array, PGlite an object with `rows`. */
 function rowsOf<T>(res: unknown): T[] {
   return (Array.isArray(res) ? res : (res as { rows: T[] }).rows) as T[];
+}
+
+/** What {@link rawCursor} needs of drizzle's postgres-js database or transaction (internal fields). */
+interface PostgresJsInternals {
+  dialect?: { sqlToQuery(q: SQL): { sql: string; params: unknown[] } };
+  session?: {
+    client?: {
+      unsafe(query: string, params: unknown[]): { raw(): { cursor(rows: number): AsyncIterable<Array<Array<Buffer | null>>> } };
+    };
+  };
+}
+
+/**
+ * On postgres.js: a function that runs `q` on the executor's own connection (so inside its
+ * transaction) and yields its rows `rows` at a time as raw byte arrays. Undefined on PGlite, or
+ * if drizzle's internals ever change shape (the caller then pages with `execute`).
+ */
+function rawCursor(ex: Executor): ((q: SQL, rows: number) => AsyncIterable<Array<Array<Buffer | null>>>) | undefined {
+  const { dialect, session } = ex as unknown as PostgresJsInternals;
+  const client = session?.client;
+  if (!dialect || typeof dialect.sqlToQuery !== 'function' || !client || typeof client.unsafe !== 'function') return undefined;
+  return (q, rows) => {
+    const { sql: text, params } = dialect.sqlToQuery(q);
+    return client.unsafe(text, params).raw().cursor(rows);
+  };
 }
 
 /** `ts` as `Date.prototype.toISOString` writes it (UTC, milliseconds truncated, `Z`), or null. */
@@ -115,7 +197,7 @@ const isoSql = (col: SQL) => sql`to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"
  * timestamps as ISO strings with milliseconds), and its number for the next page.
  * test/sync-bootstrap.test.ts holds this equal to `presentIssue` on both engines.
  */
-function issueLinesSql(teamId: string, teamKey: string, after: number, limit: number, includeArchived: boolean): SQL {
+function issueLinesSql(teamId: string, teamKey: string, after: number, limit: number | null, includeArchived: boolean): SQL {
   const i = sql.raw('i');
   return sql`
     SELECT r.number AS n, row_to_json(r)::text AS j FROM (
@@ -144,7 +226,7 @@ function issueLinesSql(teamId: string, teamKey: string, after: number, limit: nu
       FROM issue ${i}
       WHERE ${i}.team_id = ${teamId} AND ${i}.number > ${after} ${includeArchived ? sql`` : sql`AND ${i}.archived_at IS NULL`}
       ORDER BY ${i}.number
-      LIMIT ${limit}
+      ${limit === null ? sql`` : sql`LIMIT ${limit}`}
     ) r`;
 }
 
@@ -212,7 +294,17 @@ async function writeSnapshot(ex: Executor, scope: SyncScope, opts: BootstrapOpti
   // Issues team by team, in pages along the (team_id, number) unique index; each line's JSON is
   // built by the database (see issueLinesSql), so no row, Date or presented object is made here.
   const pageSize = opts.pageSize ?? 2000;
+  const cursor = rawCursor(ex);
   for (const t of teams) {
+    if (cursor) {
+      // PostgreSQL: one query per team read through a cursor inside the snapshot's transaction,
+      // `pageSize` rows at a time and only when the sink took the previous ones; the JSON stays
+      // bytes (postgres.js raw rows) from the socket to the response.
+      for await (const rows of cursor(issueLinesSql(t.id, t.key, 0, null, opts.includeArchived), pageSize)) {
+        for (const r of rows) await out.rawBytes('issue', r[1] as Buffer);
+      }
+      continue;
+    }
     let after = 0;
     for (;;) {
       const rows = rowsOf<{ n: number; j: string }>(await ex.execute(issueLinesSql(t.id, t.key, after, pageSize, opts.includeArchived)));

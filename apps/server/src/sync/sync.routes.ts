@@ -88,26 +88,25 @@ export async function syncRoutes(app: App, deps: ModuleDeps) {
     const scope = await loadScope(deps.database.db, actor.userId, actor.workspaceId);
     if (!scope) throw forbidden('You are not a member of this workspace');
     const stream = new PassThrough({ highWaterMark: 256 * 1024 });
-    const sink = {
-      write: (chunk: string) =>
-        new Promise<void>((resolve, reject) => {
-          if (stream.destroyed) return reject(new Error('client went away'));
-          if (stream.write(chunk)) return resolve();
-          const done = (err?: Error) => {
-            stream.off('drain', onDrain);
-            stream.off('close', onClose);
-            clearTimeout(timer);
-            if (err) reject(err);
-            else resolve();
-          };
-          const onDrain = () => done();
-          const onClose = () => done(new Error('client went away'));
-          // A reader that takes nothing for a minute holds a database snapshot for nobody.
-          const timer = setTimeout(() => done(new Error('client stopped reading')), 60_000);
-          stream.once('drain', onDrain);
-          stream.once('close', onClose);
-        }),
-    };
+    const put = (chunk: string | Buffer) =>
+      new Promise<void>((resolve, reject) => {
+        if (stream.destroyed) return reject(new Error('client went away'));
+        if (stream.write(chunk)) return resolve();
+        const done = (err?: Error) => {
+          stream.off('drain', onDrain);
+          stream.off('close', onClose);
+          clearTimeout(timer);
+          if (err) reject(err);
+          else resolve();
+        };
+        const onDrain = () => done();
+        const onClose = () => done(new Error('client went away'));
+        // A reader that takes nothing for a minute holds a database snapshot for nobody.
+        const timer = setTimeout(() => done(new Error('client stopped reading')), 60_000);
+        stream.once('drain', onDrain);
+        stream.once('close', onClose);
+      });
+    const sink = { write: put, writeBytes: put };
     streamBootstrap(deps.database, scope, { includeArchived: req.query.includeArchived ?? false, clientId: req.query.clientId }, sink).then(
       () => stream.end(),
       (err) => {
