@@ -127,6 +127,9 @@ export async function validateDoc(doc: ImportDoc, mode: 'all' | 'skip', slicer: 
     const full = i.descriptionSuffix ? sanitizeRichText(`${html}${toSafeHtml({ format: 'html', text: i.descriptionSuffix })}`) : html;
     i.html = full || null;
     if (i.html) markSanitized(i, i.html);
+    // The source text is not needed once converted (the writer stores `html`): release it, which
+    // saves tens of MB on a 100,000-issue file.
+    if (i.description) i.description = { format: i.description.format, text: '' };
     if (i.dueDate && !/^\d{4}-\d{2}-\d{2}$/.test(i.dueDate)) {
       if (strictOr(fieldPath(i.path, 'dueDate'), `"${i.dueDate}" is not a YYYY-MM-DD date`) === 'warning') i.dueDate = null;
     } else if (i.dueDate && !isCalendarDate(i.dueDate)) {
