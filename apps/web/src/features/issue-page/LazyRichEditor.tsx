@@ -2,13 +2,16 @@
  * The rich-text editor behind a lazy import, with a stand-in that never loses a keystroke.
  *
  * The editor (Tiptap/ProseMirror) is a large chunk; on a slow machine it can take a second or more
- * after a modal opens. Until it arrives, an empty editor is stood in for by a plain `<textarea>`
- * with the same accessible name: what is typed there becomes paragraphs (HTML-escaped) in the
- * editor's content, and the focus moves to the editor's end when it mounts. ⌘/Ctrl+Enter and
- * Escape do in the stand-in what they do in the editor. Content that is already rich (a restored
- * draft, a comment being edited) is shown read-only until the editor is ready.
+ * after a modal opens. Until it is ready, an empty editor is stood in for by a plain `<textarea>`
+ * with the same accessible name; ⌘/Ctrl+Enter and Escape do there what they do in the editor.
+ * The editor mounts hidden beside it, and once its view is ready the swap happens in one task: the
+ * stand-in's text becomes paragraphs (HTML-escaped) in the editor, the editor is shown, the stand-in
+ * removed and, if it had the focus, the editor takes it at the end. No key can fall between the two.
+ * Content that is already rich (a restored draft, a comment being edited) is shown read-only until
+ * the editor is ready.
  */
-import { lazy, Suspense, useRef } from 'react';
+import { lazy, Suspense, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import type { RichEditorHandle, RichEditorProps } from './RichEditor.tsx';
 import { RichText } from './RichText.tsx';
 
@@ -44,55 +47,59 @@ export interface LazyRichEditorProps extends RichEditorProps {
 
 /** The lazily loaded {@link RichEditor} with a keystroke-keeping stand-in. */
 export function LazyRichEditor({ fallbackClassName = 'min-h-[6em]', ...props }: LazyRichEditorProps) {
-  // The text typed in the stand-in (so its own HTML is recognised as "plain", not "rich").
-  const typed = useRef('');
-  const focused = useRef(false);
-  const plain = props.html === null || props.html === plainTextToHtml(typed.current);
+  const [ready, setReady] = useState(false);
+  const standIn = useRef<HTMLTextAreaElement>(null);
+  // Whether the content is what the stand-in can show (nothing yet, or what was typed there).
+  const [plain] = useState(() => props.html === null);
 
-  const fallback = plain ? (
-    <textarea
-      aria-label={props.label}
-      placeholder={props.placeholder}
-      // biome-ignore lint/a11y/noAutofocus: same as the editor it stands in for
-      autoFocus={props.autofocus}
-      defaultValue={typed.current}
-      data-testid="editor-fallback"
-      onFocus={() => (focused.current = true)}
-      onBlur={(e) => {
-        // Leaving the field, not being replaced by the editor (removal may also blur).
-        if (e.currentTarget.isConnected) focused.current = false;
-      }}
-      onChange={(e) => {
-        typed.current = e.target.value;
-        props.onChange?.(plainTextToHtml(e.target.value));
-      }}
-      onKeyDown={(e) => {
-        if (e.key === 'Enter' && (e.metaKey || e.ctrlKey) && !e.shiftKey && props.onSubmit) {
-          e.preventDefault();
-          props.onSubmit();
-        } else if (e.key === 'Escape' && props.onCancel) {
-          e.preventDefault();
-          props.onCancel();
-        }
-      }}
-      className={`prose-issue block w-full resize-none bg-transparent outline-none placeholder:text-faint ${fallbackClassName}`}
-    />
-  ) : (
-    <RichText html={props.html ?? ''} className={fallbackClassName} />
-  );
+  // The swap runs in a task of its own (onReady may be called from inside a React effect, where
+  // flushSync cannot render); until then keys still land in the stand-in, which is read at the swap.
+  const onReady = (handle: RichEditorHandle) => {
+    window.setTimeout(() => swap(handle), 0);
+  };
+  const swap = (handle: RichEditorHandle) => {
+    const field = standIn.current;
+    const hadFocus = !!field && document.activeElement === field;
+    if (field) {
+      const html = plainTextToHtml(field.value);
+      if (html !== props.html) props.onChange?.(html);
+      handle.replace(html);
+    }
+    flushSync(() => setReady(true));
+    if (hadFocus || (props.autofocus && !field)) handle.focus();
+    props.onReady?.(handle);
+  };
 
   return (
-    <Suspense fallback={fallback}>
-      <RichEditor
-        {...props}
-        onReady={(handle: RichEditorHandle) => {
-          if (focused.current) {
-            focused.current = false;
-            handle.focus();
-          }
-          props.onReady?.(handle);
-        }}
-      />
-    </Suspense>
+    <>
+      {!ready &&
+        (plain ? (
+          <textarea
+            ref={standIn}
+            aria-label={props.label}
+            placeholder={props.placeholder}
+            autoFocus={props.autofocus}
+            data-testid="editor-fallback"
+            onChange={(e) => props.onChange?.(plainTextToHtml(e.target.value))}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && (e.metaKey || e.ctrlKey) && !e.shiftKey && props.onSubmit) {
+                e.preventDefault();
+                props.onSubmit();
+              } else if (e.key === 'Escape' && props.onCancel) {
+                e.preventDefault();
+                props.onCancel();
+              }
+            }}
+            className={`prose-issue block w-full resize-none bg-transparent outline-none placeholder:text-faint ${fallbackClassName}`}
+          />
+        ) : (
+          <RichText html={props.html ?? ''} className={fallbackClassName} />
+        ))}
+      <div hidden={!ready}>
+        <Suspense fallback={null}>
+          <RichEditor {...props} autofocus={ready ? props.autofocus : false} onReady={onReady} />
+        </Suspense>
+      </div>
+    </>
   );
 }

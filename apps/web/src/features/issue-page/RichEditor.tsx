@@ -10,7 +10,7 @@
 import { Extension } from '@tiptap/core';
 import { TaskItem, TaskList } from '@tiptap/extension-list';
 import { Placeholder } from '@tiptap/extensions';
-import { Plugin, PluginKey } from '@tiptap/pm/state';
+import { Plugin, PluginKey, TextSelection } from '@tiptap/pm/state';
 import { Decoration, DecorationSet } from '@tiptap/pm/view';
 import type { Node as PMNode } from '@tiptap/pm/model';
 import { EditorContent, useEditor } from '@tiptap/react';
@@ -25,10 +25,13 @@ import './rich-text.css';
 
 /** What a parent can do with a mounted editor. */
 export interface RichEditorHandle {
+  /** Focuses the editor with the caret at the end, synchronously. */
   focus: () => void;
   clear: () => void;
   /** The current HTML, null when empty. */
   html: () => string | null;
+  /** Replaces the content, keeping its spaces as they are (a trailing space typed last survives); no change event. */
+  replace: (html: string | null) => void;
 }
 
 /** Props of {@link RichEditor}. */
@@ -180,12 +183,21 @@ export const RichEditor = observer(function RichEditor(props: RichEditorProps) {
     if (!editor) return;
     const ready = () =>
       cb.current.onReady?.({
-        focus: () => editor.commands.focus('end'),
+        // At once, not in the next frame as Tiptap's `focus` command does: a key pressed right
+        // after must land in the editor, at the end.
+        focus: () => {
+          editor.view.dispatch(editor.state.tr.setSelection(TextSelection.atEnd(editor.state.doc)));
+          editor.view.focus();
+        },
         clear: () => {
           saved.current = null;
           editor.commands.clearContent(false);
         },
         html: () => emptyToNull(editor.getHTML()),
+        replace: (html) => {
+          saved.current = html;
+          editor.commands.setContent(html ?? '', { emitUpdate: false, parseOptions: { preserveWhitespace: true } });
+        },
       });
     if (editor.isInitialized) ready();
     else editor.on('create', ready);
