@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import type { EngineName } from './lib/engines.ts';
 import { type RunOptions, runEngine } from './lib/engine-run.ts';
 import { findPgbench, findWrk } from './lib/load.ts';
+import { ensureServerBundle } from './lib/procs.ts';
 import { renderMarkdown, type RunResult } from './lib/report.ts';
 import { log } from './lib/util.ts';
 
@@ -73,6 +74,8 @@ const load = os.loadavg()[0]!;
 if (!quick && load >= 1.5) log(`warning: load average is ${load.toFixed(2)} (≥ 1.5): figures will be noisy; prefer a quiet machine for the full run`);
 if (engines.includes('postgres') && !findPgbench()) log('warning: pgbench not found: PostgreSQL baselines will fail');
 if (!findWrk() && !o.forceNode) log('wrk not found: using the Node load generator (apt-get install -y wrk for the reference setup)');
+// The API runs as it does in production: the built bundle (scripts/build-server.mjs).
+await ensureServerBundle();
 
 const run: RunResult = {
   date: new Date().toISOString(),

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 /**
- * `npm start`: builds the web app when its build is missing or older than its sources, then runs
- * the server (TypeScript through tsx) on the embedded defaults unless configured otherwise.
+ * `npm start`: builds the web app and the server bundle (scripts/build-server.mjs) when missing or
+ * older than their sources, then runs the server on the embedded defaults unless configured
+ * otherwise. Should the bundle fail to build, the server runs from its TypeScript through tsx.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { buildServer, SERVER_BUNDLE, serverBundleIsStale } from './build-server.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 process.chdir(root);
@@ -30,6 +32,15 @@ if (existsSync(path.join(web, 'index.html'))) {
   }
 }
 
-const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts', ...process.argv.slice(2)], { stdio: 'inherit' });
+let entry = ['--enable-source-maps', SERVER_BUNDLE];
+if (serverBundleIsStale()) {
+  try {
+    await buildServer();
+  } catch (err) {
+    console.warn('Could not build the server bundle; running it from TypeScript instead.', err instanceof Error ? err.message : err);
+    entry = ['--import', 'tsx', 'apps/server/src/main.ts'];
+  }
+}
+const child = spawn(process.execPath, [...entry, ...process.argv.slice(2)], { stdio: 'inherit' });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

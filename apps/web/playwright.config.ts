@@ -2,7 +2,8 @@
  * End-to-end tests of the web app against the real server, driving Debian's Chromium.
  *
  * The web server is the production path: the web app is built (`npm run build -w
- * @exponential/web`), then `node --import tsx apps/server/src/main.ts` serves the API and the built
+ * @exponential/web`) and the server bundle (scripts/build-server.mjs, when stale), then
+ * `node apps/server/dist/server.mjs` serves the API and the built
  * app on a free port with a fresh data directory (PGlite, mail written to `<dataDir>/outbox`, where
  * the tests read magic links). Port and directory are chosen once in the runner and handed to the
  * workers through the environment.
@@ -70,7 +71,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: 'npm run build -w @exponential/web && node --import tsx apps/server/src/main.ts',
+    command: 'npm run build -w @exponential/web && node scripts/build-server.mjs --if-stale && node --enable-source-maps apps/server/dist/server.mjs',
     cwd: repoRoot,
     url: `${baseURL}/api/healthz`,
     timeout: 240_000,

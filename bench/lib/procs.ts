@@ -50,7 +50,8 @@ export interface StartOptions {
 }
 
 /**
- * Starts `node --import tsx <script>` with PORT/HOST set and waits until `readyPath` answers 200.
+ * Starts `node --import tsx <script>` (a `.ts` script) or `node --enable-source-maps <script>` (built
+ * JavaScript) with PORT/HOST set and waits until `readyPath` answers 200.
  * @throws Error when the process exits or is not ready in time (it is then killed)
  */
 export async function startProcess(o: StartOptions): Promise<Proc> {
@@ -58,7 +59,8 @@ export async function startProcess(o: StartOptions): Promise<Proc> {
   const url = `http://127.0.0.1:${port}`;
   let out = '';
   const t0 = performance.now();
-  const child = spawn(process.execPath, [...(o.nodeArgs ?? []), '--import', 'tsx', o.script], {
+  const loader = o.script.endsWith('.ts') ? ['--import', 'tsx'] : ['--enable-source-maps'];
+  const child = spawn(process.execPath, [...(o.nodeArgs ?? []), ...loader, o.script], {
     cwd: root,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...o.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -109,7 +111,17 @@ export function apiEnv(opts: { databaseUrl?: string; dataDir: string; secret: st
   };
 }
 
-/** The API's entry point, relative to the repository root. */
-export const API_MAIN = 'apps/server/src/main.ts';
+/**
+ * The API's entry point, relative to the repository root: the built bundle that `npm start` and
+ * the container run (scripts/build-server.mjs; `ensureServerBundle()` builds it when stale).
+ */
+export const API_MAIN = 'apps/server/dist/server.mjs';
+
+/** Builds the API bundle when it is missing or older than its sources. */
+export async function ensureServerBundle(): Promise<void> {
+  // @ts-expect-error: a plain ES module script without type declarations
+  const b = (await import('../../scripts/build-server.mjs')) as { serverBundleIsStale(): boolean; buildServer(): Promise<number> };
+  if (b.serverBundleIsStale()) await b.buildServer();
+}
 /** The bare baseline server's entry point. */
 export const BARE_MAIN = 'bench/bare-server.ts';

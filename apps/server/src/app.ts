@@ -3,6 +3,7 @@
  * main.ts wires real dependencies; tests pass their own (PGlite in memory, a manual clock, …).
  */
 import cookie from '@fastify/cookie';
+import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import formbody from '@fastify/formbody';
 import { Ajv } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
@@ -15,6 +16,7 @@ import type { Config } from './config.ts';
 import type { Clock } from './lib/clock.ts';
 import { systemClock } from './lib/clock.ts';
 import { AppError } from './lib/errors.ts';
+import { type DeferredCompilers, deferredCompilers } from './lib/lazy-schemas.ts';
 import type { Mailer } from './lib/mailer.ts';
 import { findBadString } from './lib/text.ts';
 import authPlugin from './plugins/auth.ts';
@@ -105,7 +107,7 @@ export function loggerOptions(config: Pick<Config, 'logLevel'>) {
  * `""` can never silently become `null` or another type (ajv's coercion would do that for
  * nullable fields whose real type rejects the value).
  */
-function useStrictBodyValidation(app: App): void {
+function useStrictBodyValidation(app: App, compilers: DeferredCompilers): void {
   const common = { removeAdditional: false, useDefaults: true, allErrors: false, strict: false } as const;
   const bodyAjv = addFormats(new Ajv({ ...common, coerceTypes: false }));
   const textAjv = addFormats(new Ajv({ ...common, coerceTypes: 'array' }));
@@ -116,8 +118,10 @@ function useStrictBodyValidation(app: App): void {
   };
   app.setValidatorCompiler(({ schema, httpPart }) => {
     const ajv = httpPart === 'body' ? bodyAjv : textAjv;
-    sync(ajv);
-    return ajv.compile(schema) as ReturnType<Parameters<App['setValidatorCompiler']>[0]>;
+    return compilers.validator(() => {
+      sync(ajv);
+      return ajv.compile(schema);
+    }) as ReturnType<Parameters<App['setValidatorCompiler']>[0]>;
   });
 }
 
@@ -128,7 +132,18 @@ function useStrictBodyValidation(app: App): void {
 export async function buildApp(deps: AppDeps): Promise<App> {
   const clock = deps.clock ?? systemClock;
   const { config } = deps;
+  // Route schemas compile on first use and in the background after listening (see lib/lazy-schemas.ts).
+  const compilers = deferredCompilers();
+  const serializerFactory = SerializerSelector();
   const app = Fastify({
+    schemaController: {
+      compilersFactory: {
+        buildSerializer: (externalSchemas: Parameters<typeof serializerFactory>[0], options: Parameters<typeof serializerFactory>[1]) => {
+          const compile = serializerFactory(externalSchemas, options);
+          return (route: Parameters<typeof compile>[0]) => compilers.serializer(() => compile(route));
+        },
+      },
+    },
     logger: deps.logger ?? (config.logLevel === 'silent' ? false : loggerOptions(config)),
     bodyLimit: config.bodyLimit,
     // On a laptop the terminal shows what matters (start, sign-in links, errors), not every request.
@@ -148,7 +163,15 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       return sendProblem(reply, problem(400, 'bad_request', 'The request could not be routed'));
     },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
-  useStrictBodyValidation(app);
+  useStrictBodyValidation(app, compilers);
+  if (config.mode === 'test') {
+    // Tests: every schema compiles while getting ready, so a broken one fails `app.ready()`.
+    app.addHook('onReady', async () => compilers.compileAll());
+  } else {
+    app.addHook('onListen', async () => {
+      void compilers.compileInBackground((err) => app.log.error({ err }, 'a route schema failed to compile'));
+    });
+  }
 
   await app.register(errorsPlugin);
   await app.register(securityHeadersPlugin, { config });

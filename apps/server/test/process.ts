@@ -39,12 +39,21 @@ export interface ServerProcess {
  * @param env extra environment (DATABASE_URL, REDIS_URL, …); `dataDir` reuses a data directory
  * @throws Error when it does not become ready within `timeoutMs`
  */
-export async function startServer(opts: { env?: Record<string, string>; dataDir?: string; timeoutMs?: number; port?: number } = {}): Promise<ServerProcess> {
+export async function startServer(
+  opts: { env?: Record<string, string>; dataDir?: string; timeoutMs?: number; port?: number; /** `bundle`: apps/server/dist/server.mjs, built when stale (what `npm start` and the container run). */ entry?: 'source' | 'bundle' } = {},
+): Promise<ServerProcess> {
   const port = opts.port ?? (await freePort());
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'exp-srv-'));
   const url = `http://127.0.0.1:${port}`;
   let out = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
+  let args = ['--import', 'tsx', 'apps/server/src/main.ts'];
+  if (opts.entry === 'bundle') {
+    // @ts-expect-error: a plain ES module script without type declarations
+    const b = (await import('../../../scripts/build-server.mjs')) as { serverBundleIsStale(): boolean; buildServer(): Promise<number>; SERVER_BUNDLE: string };
+    if (b.serverBundleIsStale()) await b.buildServer();
+    args = ['--enable-source-maps', b.SERVER_BUNDLE];
+  }
+  const child = spawn(process.execPath, args, {
     cwd: root,
     env: {
       ...process.env,

@@ -1,5 +1,6 @@
 /**
- * The production smoke checks (deploy/smoke.sh) pass against a real production-mode start:
+ * The production smoke checks (deploy/smoke.sh) pass against a real production-mode start of the
+ * built bundle (apps/server/dist/server.mjs, as the container runs it):
  * NODE_ENV=production on PostgreSQL with an https app URL, a session secret and a metrics token.
  * On PGlite, production mode must refuse to start without DATABASE_URL.
  */
@@ -39,6 +40,7 @@ describe(`production smoke (${engine})`, () => {
     const pg = await createEmptyPostgresDatabase('exp_smoke');
     dropDb = pg.drop;
     const server = await startServer({
+      entry: 'bundle',
       env: { NODE_ENV: 'production', DATABASE_URL: pg.url, EXPONENTIAL_APP_URL: 'https://tracker.example.test', ...secrets },
     });
     servers.push(server);
