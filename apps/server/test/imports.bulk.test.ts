@@ -1,8 +1,10 @@
 /**
  * The import writer's building blocks at scale, without a slow end-to-end import: the helpers that
  * replaced a `Math.max(...)` spread (a RangeError past about 120,000 arguments) and a quadratic
- * grouping, the bulk writer's value encodings (checked against the database of each engine), and
- * that a statement failing in a late batch rolls the whole import back.
+ * grouping, the bulk writer's value encodings (checked against the database of each engine),
+ * that a statement failing in a late batch rolls the whole import back, and that a CSV import
+ * keeps only a small key per issue between validation and the write, whose batches hold at most
+ * the batch size of issues (memory stays bounded without timing or RSS assertions).
  */
 import { count, eq, sql } from 'drizzle-orm';
 import { integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
@@ -98,13 +100,65 @@ describe('copyRows on this engine', () => {
 describe('an import that fails while writing', () => {
   it('a statement failing in a late batch rolls every row back', async () => {
     const csv = `ID,Team,Title,Status\n${Array.from({ length: 3000 }, (_, n) => `RBK-${n + 1},Rollback,Row ${n + 1},Todo\n`).join('')}`;
-    const { doc, validation } = await parseUpload(new Uint8Array(Buffer.from(csv)), { format: 'linear-csv', mode: 'all' });
+    const { doc, validation } = await parseUpload(new Uint8Array(Buffer.from(csv)), { format: 'linear-csv', mode: 'all', batchRows: 1000 });
     expect(validation.errors).toEqual([]);
-    // Past validation, only the database can refuse this row: text columns cannot hold NUL.
-    doc.issues[2600]!.title = 'bad\u0000title';
+    // Past validation, only the database can refuse this row: text columns cannot hold NUL. It is
+    // in the third batch, after two batches were written.
+    const poisoned = {
+      ...doc,
+      async *batches() {
+        for await (const b of doc.batches()) {
+          for (const i of b.issues) if (i.ref === 'RBK-2601') i.title = 'bad\u0000title';
+          yield b;
+        }
+      },
+    };
     const before = Number((await t.database.db.select({ n: count() }).from(issue))[0]!.n);
-    await expect(runMutation(t, admin.workspace, admin.userId, (ctx) => writeImport(ctx, doc, { importId: crypto.randomUUID() }))).rejects.toThrow();
+    const sizes: number[] = [];
+    await expect(runMutation(t, admin.workspace, admin.userId, (ctx) => writeImport(ctx, poisoned, { importId: crypto.randomUUID(), onBatch: (b) => sizes.push(b.issues) }))).rejects.toThrow();
+    expect(sizes).toEqual([1000, 1000, 1000]);
     expect(Number((await t.database.db.select({ n: count() }).from(issue))[0]!.n)).toBe(before);
     expect(await t.database.db.select().from(issue).where(eq(issue.title, 'Row 1'))).toEqual([]);
+  });
+});
+
+describe('a CSV import streams', () => {
+  // 2,300 rows; row n's parent is row n + 1000 (a later batch), the last 300 have none.
+  const rows = 2300;
+  const csv = `ID,Team,Title,Status,Description,Parent issue\n${Array.from({ length: rows }, (_, n) =>
+    `STR-${n + 1},Stream,Row ${n + 1},Todo,**bold** ${n + 1},${n + 1001 <= rows ? `STR-${n + 1001}` : ''}\n`).join('')}`;
+
+  it('keeps one small key per issue, and the writer takes at most one batch of rows at a time', async () => {
+    const { doc, validation } = await parseUpload(new Uint8Array(Buffer.from(csv)), { format: 'linear-csv', mode: 'all', batchRows: 500 });
+    expect(validation.errors).toEqual([]);
+    // Nothing of the issues' text is held outside the batches.
+    expect(doc.keys).toHaveLength(rows);
+    expect(doc.doc.issues).toEqual([]);
+    for (const k of doc.keys) expect(Object.keys(k).sort()).toEqual(['createdAt', 'number', 'parentRef', 'path', 'rank', 'ref', 'sortOrder', 'state', 'teamRef']);
+    const sizes: number[] = [];
+    const { value } = await runMutation(t, admin.workspace, admin.userId, (ctx) => writeImport(ctx, doc, { importId: crypto.randomUUID(), onBatch: (b) => sizes.push(b.issues) }));
+    expect(sizes).toEqual([500, 500, 500, 500, 300]);
+    expect(value.counts.issues).toBe(rows);
+    // Children written before their parents got their parent afterwards; descriptions converted.
+    const got = await t.database.db.select({ id: issue.id, number: issue.number, parentId: issue.parentId, description: issue.description })
+      .from(issue).where(eq(issue.teamId, value.teamIds[0]!));
+    const byNumber = new Map(got.map((r) => [r.number, r]));
+    expect(got).toHaveLength(rows);
+    for (let n = 1; n <= rows; n++) {
+      const r = byNumber.get(n)!;
+      expect(r.parentId).toBe(n + 1000 <= rows ? byNumber.get(n + 1000)!.id : null);
+      expect(r.description).toBe(`<p><strong>bold</strong> ${n}</p>`);
+    }
+  });
+
+  it('skip mode drops a faulty row from its batch and the rest is written', async () => {
+    const bad = csv.replace('\nSTR-777,Stream,Row 777,', '\nSTR-777,Stream,,');
+    const { doc, validation } = await parseUpload(new Uint8Array(Buffer.from(bad)), { format: 'linear-csv', mode: 'skip', batchRows: 500 });
+    expect(validation.errors).toEqual([]);
+    expect(validation.skipped).toBe(1);
+    const sizes: number[] = [];
+    const { value } = await runMutation(t, admin.workspace, admin.userId, (ctx) => writeImport(ctx, doc, { importId: crypto.randomUUID(), onBatch: (b) => sizes.push(b.issues) }));
+    expect(sizes).toEqual([500, 499, 500, 500, 300]);
+    expect(value.counts.issues).toBe(rows - 1);
   });
 });

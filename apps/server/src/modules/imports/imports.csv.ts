@@ -31,12 +31,6 @@ export interface CsvRow {
   row: number;
 }
 
-/** A parsed CSV file. */
-export interface CsvTable {
-  header: string[];
-  rows: CsvRow[];
-}
-
 /** `row 5, column 2 ("Summary")`: how problems name a CSV cell. */
 export function cellPath(row: number, columnIndex: number, header: string[]): string {
   const name = header[columnIndex];
@@ -113,24 +107,49 @@ function hasBareCr(bytes: Uint8Array): boolean {
   return false;
 }
 
+/** Options of one pass over the rows ({@link CsvSource.rows}). */
+export interface CsvPassOptions {
+  /**
+   * A first pass that only collects (a parser's look-ahead): no batch callback. The main pass
+   * (the default) calls {@link CsvSource.onBatch} every {@link CsvSource.batchRows} rows.
+   */
+  scan?: boolean;
+}
+
 /**
- * Parses a CSV upload, streaming: the bytes go to csv-parse's stream parser in
- * {@link CSV_CHUNK_BYTES} slices, with a turn of the event loop between slices (when `slicer` says
- * the slice took long enough), so a 100,000-row file never blocks the server. Parsing stops at
- * the first row past {@link CSV_MAX_ROWS}. UTF-8 is checked up front (`buffer.isUtf8`), without
- * decoding the whole file into one string.
- * @param slicer decides when to yield (default: a fresh {@link Slicer})
- * @throws AppError 400 `invalid_encoding` | `malformed_csv`, 422 `invalid_csv` (limits, empty),
- *   each naming the row and column at fault
+ * A CSV upload read as a stream of rows: the rows are never all in memory. Each pass re-reads the
+ * bytes through csv-parse, checks every row (cell length, NUL, extra cells, bare CR, row limit) and,
+ * after its last row, throws the file's structural problems as one 400/422.
  */
-export async function readCsv(bytes: Uint8Array, encoding: CsvEncoding = 'utf-8', slicer: Slicer = new Slicer()): Promise<CsvTable> {
-  if (encoding === 'utf-8' && !isUtf8(bytes)) rejectNotUtf8(bytes);
-  const badCr: Array<[number, number]> = [];
-  const recs: string[][] = [];
-  let tooMany = false;
+export interface CsvSource {
+  /** Trimmed header names. */
+  readonly header: string[];
+  /** Streams the data rows; see {@link CsvPassOptions}. @throws AppError as {@link openCsv} */
+  rows(opts?: CsvPassOptions): AsyncIterable<CsvRow>;
+  /** Per column: how many rows of the last complete pass have a non-blank cell there. */
+  readonly filled: number[];
+  /** Passes read to their end so far. */
+  passes: number;
+  /** Rows between two {@link onBatch} calls of the main pass (default 5,000). */
+  batchRows: number;
+  /** Called (awaited) in the main pass after every {@link batchRows} rows the consumer took. */
+  onBatch?: () => Promise<void>;
+}
+
+/** Rows of a main pass between two batch callbacks, unless the caller sets another number. */
+export const CSV_BATCH_ROWS = 5000;
+
+interface PassState {
+  failure?: unknown;
+  badCr: Array<[number, number]>;
+  tooMany: boolean;
+  header: string[] | null;
+}
+
+/** Raw records of one csv-parse pass over `bytes`, pulled one at a time (the header included). */
+async function* records(bytes: Uint8Array, encoding: CsvEncoding, slicer: Slicer, trackCr: boolean, st: PassState): AsyncGenerator<string[]> {
   // The cast callback (which needs csv-parse's per-field info, about 10× slower) only runs when
   // a bare CR exists somewhere; without one no unquoted field can hold a CR.
-  const trackCr = hasBareCr(bytes);
   const parser = parse({
     bom: true,
     relax_column_count: true,
@@ -138,83 +157,146 @@ export async function readCsv(bytes: Uint8Array, encoding: CsvEncoding = 'utf-8'
     ...(trackCr
       ? {
           cast: (value: string, ctx: { quoting: boolean; records: number; index: number }) => {
-            if (!ctx.quoting && value.includes('\r')) badCr.push([ctx.records + 1, ctx.index]);
+            if (!ctx.quoting && value.includes('\r')) st.badCr.push([ctx.records + 1, ctx.index]);
             return value;
           },
         }
       : {}),
   });
-  let failure: unknown;
-  parser.on('data', (r: string[]) => {
-    if (recs.length > CSV_MAX_ROWS) tooMany = true;
-    else recs.push(r);
-  });
-  parser.on('error', (e) => { failure ??= e; });
+  const queue: string[][] = [];
+  let taken = 0;
+  parser.on('data', (r: string[]) => { queue.push(r); });
+  parser.on('error', (e) => { st.failure ??= e; });
   const ended = new Promise<void>((resolve) => {
     parser.on('end', resolve);
     parser.on('error', () => resolve());
   });
   const latin = encoding === 'windows-1252' ? new TextDecoder('windows-1252') : null;
-  for (let i = 0; i < bytes.byteLength && failure === undefined && !tooMany; i += CSV_CHUNK_BYTES) {
-    const chunk = bytes.subarray(i, i + CSV_CHUNK_BYTES);
-    parser.write(latin ? latin.decode(chunk, { stream: true }) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-    await slicer.maybe();
-  }
-  if (failure === undefined) {
-    parser.end();
-    await ended;
-  } else parser.destroy();
-  if (failure !== undefined) {
-    const err = failure;
-    if (err instanceof CsvError) {
-      const e = err as CsvError & { records?: number; index?: number; lines?: number };
-      const row = (e.records ?? 0) + 1;
-      const col = typeof e.index === 'number' ? e.index : 0;
-      const header = row > 1 ? (recs[0] ?? []).map((h) => h.trim()) : [];
-      const what = e.code === 'CSV_QUOTE_NOT_CLOSED'
-        ? `a quoted field starting on line ${e.lines ?? '?'} is never closed`
-        : e.code === 'INVALID_OPENING_QUOTE'
-          ? 'a double quote inside an unquoted field; quote the whole field and double the quote ("")'
-          : err.message;
-      throw rejectFile(400, 'malformed_csv', `Malformed CSV at ${cellPath(row, col, header)}: ${what}`, [cellProblem('error', row, col, header, what)]);
+  try {
+    for (let i = 0; i < bytes.byteLength && st.failure === undefined; i += CSV_CHUNK_BYTES) {
+      const chunk = bytes.subarray(i, i + CSV_CHUNK_BYTES);
+      parser.write(latin ? latin.decode(chunk, { stream: true }) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      // csv-parse emits the records of a chunk synchronously; they are handed out one by one.
+      while (queue.length) {
+        const r = queue.shift()!;
+        if (++taken > CSV_MAX_ROWS + 1) { st.tooMany = true; return; }
+        yield r;
+      }
+      await slicer.maybe();
     }
-    throw err;
+    if (st.failure === undefined) {
+      parser.end();
+      await ended;
+    }
+    while (queue.length && st.failure === undefined) {
+      const r = queue.shift()!;
+      if (++taken > CSV_MAX_ROWS + 1) { st.tooMany = true; return; }
+      yield r;
+    }
+  } finally {
+    parser.destroy();
   }
-  if (!recs.length || recs[0]!.every((c) => c.trim() === '')) {
+}
+
+/** The AppError for a csv-parse failure, naming its cell. */
+function malformed(err: unknown, header: string[] | null): unknown {
+  if (!(err instanceof CsvError)) return err;
+  const e = err as CsvError & { records?: number; index?: number; lines?: number };
+  const row = (e.records ?? 0) + 1;
+  const col = typeof e.index === 'number' ? e.index : 0;
+  const h = row > 1 ? header ?? [] : [];
+  const what = e.code === 'CSV_QUOTE_NOT_CLOSED'
+    ? `a quoted field starting on line ${e.lines ?? '?'} is never closed`
+    : e.code === 'INVALID_OPENING_QUOTE'
+      ? 'a double quote inside an unquoted field; quote the whole field and double the quote ("")'
+      : err.message;
+  return rejectFile(400, 'malformed_csv', `Malformed CSV at ${cellPath(row, col, h)}: ${what}`, [cellProblem('error', row, col, h, what)]);
+}
+
+/**
+ * Opens a CSV upload for streaming ({@link CsvSource}): checks UTF-8 up front (`buffer.isUtf8`,
+ * without decoding the whole file into one string) and reads the header. The bytes go to
+ * csv-parse's stream parser in {@link CSV_CHUNK_BYTES} slices, with a turn of the event loop
+ * between slices when `slicer` says the slice took long enough, so a 100,000-row file never
+ * blocks the server. A pass stops at the first row past {@link CSV_MAX_ROWS}.
+ * @param bytes the upload; kept (not copied) until the source is dropped
+ * @throws AppError 400 `invalid_encoding` | `malformed_csv`, 422 `invalid_csv` (limits, empty),
+ *   each naming the row and column at fault; a pass throws them after its last row
+ */
+export async function openCsv(bytes: Uint8Array, encoding: CsvEncoding = 'utf-8', slicer: Slicer = new Slicer()): Promise<CsvSource> {
+  if (encoding === 'utf-8' && !isUtf8(bytes)) rejectNotUtf8(bytes);
+  const trackCr = hasBareCr(bytes);
+  let header: string[] | null = null;
+  let hasRow = false;
+  {
+    const st: PassState = { badCr: [], tooMany: false, header: null };
+    const it = records(bytes, encoding, slicer, trackCr, st);
+    const first = await it.next();
+    if (!first.done) {
+      header = first.value.map((h) => h.trim());
+      hasRow = !(await it.next()).done;
+    }
+    await it.return(undefined);
+    if (st.failure !== undefined && (!header || hasRow === false)) throw malformed(st.failure, header);
+  }
+  if (!header || header.every((c) => c === '')) {
     throw rejectFile(422, 'invalid_csv', 'The file is empty: it needs a header row and at least one row', [{ severity: 'error', path: 'row 1', message: 'no header row', row: 1 }]);
   }
-  const header = recs[0]!.map((h) => h.trim());
-  const problems: Problem[] = [];
-  for (const [row, col] of badCr.slice(0, 20)) {
-    problems.push(cellProblem('error', row, col, header, 'a carriage return (CR) inside an unquoted field; quote the field or use CRLF/LF only between rows'));
-  }
-  if (recs.length === 1) problems.push({ severity: 'error', path: 'row 2', message: 'the file has a header but no rows', row: 2 });
-  if (tooMany) {
-    problems.push({ severity: 'error', path: `row ${CSV_MAX_ROWS + 2}`, message: `more than ${CSV_MAX_ROWS.toLocaleString('en')} rows; split the file`, row: CSV_MAX_ROWS + 2 });
-  }
-  const rows: CsvRow[] = [];
-  for (let r = 1; r < recs.length && problems.length < 100; r++) {
-    const cells = recs[r]!;
-    for (let c = 0; c < cells.length; c++) {
-      const v = cells[c]!;
-      if (v.length > CSV_MAX_CELL) {
-        problems.push(cellProblem('error', r + 1, c, header, `the cell is ${v.length.toLocaleString('en')} characters long; the limit is ${CSV_MAX_CELL.toLocaleString('en')}`));
-      } else if (v.includes('\u0000')) {
-        problems.push(cellProblem('error', r + 1, c, header, 'contains a NUL character'));
+  const head = header;
+  const source: CsvSource = {
+    header: head,
+    filled: head.map(() => 0),
+    passes: 0,
+    batchRows: CSV_BATCH_ROWS,
+    async *rows(opts: CsvPassOptions = {}) {
+      const st: PassState = { badCr: [], tooMany: false, header: head };
+      const problems: Problem[] = [];
+      const filled = head.map(() => 0);
+      let r = 0;
+      let sinceBatch = 0;
+      for await (const cells of records(bytes, encoding, slicer, trackCr, st)) {
+        if (r++ === 0) continue; // the header
+        const row = r;
+        if (problems.length < 100) {
+          for (let c = 0; c < cells.length; c++) {
+            const v = cells[c]!;
+            if (v.length > CSV_MAX_CELL) {
+              problems.push(cellProblem('error', row, c, head, `the cell is ${v.length.toLocaleString('en')} characters long; the limit is ${CSV_MAX_CELL.toLocaleString('en')}`));
+            } else if (v.includes('\u0000')) {
+              problems.push(cellProblem('error', row, c, head, 'contains a NUL character'));
+            }
+          }
+          if (cells.length > head.length && cells.slice(head.length).some((x) => x.trim() !== '')) {
+            problems.push(cellProblem('error', row, head.length, head, `the row has ${cells.length} cells but the header names ${head.length} columns`));
+          }
+        }
+        for (let c = 0; c < cells.length && c < filled.length; c++) if (cells[c]!.trim() !== '') filled[c]!++;
+        if (!opts.scan && source.onBatch && sinceBatch >= source.batchRows) {
+          sinceBatch = 0;
+          await source.onBatch();
+        }
+        sinceBatch++;
+        yield { cells, row };
       }
-    }
-    if (cells.length > header.length && cells.slice(header.length).some((x) => x.trim() !== '')) {
-      problems.push(cellProblem('error', r + 1, header.length, header, `the row has ${cells.length} cells but the header names ${header.length} columns`));
-    }
-    rows.push({ cells, row: r + 1 });
-    if ((r & 1023) === 0) await slicer.maybe();
-  }
-  recs.length = 0;
-  if (problems.length) {
-    const first = problems[0]!;
-    throw rejectFile(problems.some((p) => p.message.includes('carriage return')) ? 400 : 422, 'invalid_csv', `The file cannot be imported: ${first.path}: ${first.message}`, problems);
-  }
-  return { header, rows };
+      if (st.failure !== undefined) throw malformed(st.failure, head);
+      const structural: Problem[] = [];
+      for (const [row, col] of st.badCr.slice(0, 20)) {
+        structural.push(cellProblem('error', row, col, head, 'a carriage return (CR) inside an unquoted field; quote the field or use CRLF/LF only between rows'));
+      }
+      if (r <= 1) structural.push({ severity: 'error', path: 'row 2', message: 'the file has a header but no rows', row: 2 });
+      if (st.tooMany) {
+        structural.push({ severity: 'error', path: `row ${CSV_MAX_ROWS + 2}`, message: `more than ${CSV_MAX_ROWS.toLocaleString('en')} rows; split the file`, row: CSV_MAX_ROWS + 2 });
+      }
+      structural.push(...problems);
+      if (structural.length) {
+        const first = structural[0]!;
+        throw rejectFile(structural.some((p) => p.message.includes('carriage return')) ? 400 : 422, 'invalid_csv', `The file cannot be imported: ${first.path}: ${first.message}`, structural.slice(0, 100));
+      }
+      (source.filled as number[]).splice(0, filled.length, ...filled);
+      source.passes++;
+    },
+  };
+  return source;
 }
 
 /**

@@ -204,6 +204,55 @@ export interface ImportDoc {
   names?: Map<string, string>;
 }
 
+/**
+ * What the writer needs of every issue before it writes the first one (ids, numbers, ranks,
+ * parents, triage): an {@link ImportIssue} is one; a streamed import keeps only these fields.
+ */
+export interface IssueKey {
+  ref: string;
+  teamRef: string;
+  number?: number | null;
+  createdAt?: Date | null;
+  rank?: string | number | null;
+  sortOrder?: string | null;
+  parentRef?: string | null;
+  state: { category: StateCategory };
+  path: string;
+}
+
+/** A part of a document's bulk: some issues with their comments and history. */
+export interface ImportBatch {
+  issues: ImportIssue[];
+  comments: ImportComment[];
+  history: ImportHistoryEvent[];
+}
+
+/**
+ * A validated upload ready to write. `doc` holds the small parts (users, teams, states, labels,
+ * relations, aliases, names, problems); the issues, comments and history come from `batches()`
+ * (for a CSV upload, a few thousand rows at a time, so they are never all in memory).
+ */
+export interface PreparedImport {
+  doc: ImportDoc;
+  /** Every issue to write, in file order, with its final parent. */
+  keys: IssueKey[];
+  /** Comments and history events `batches()` yields in all. */
+  bulkCount: number;
+  /** The issues, comments and history, validated, batch by batch (may be iterated more than once). */
+  batches(): AsyncIterable<ImportBatch>;
+}
+
+/** A whole in-memory document as one batch. */
+export function preparedFrom(doc: ImportDoc): PreparedImport {
+  const bulk = { issues: doc.issues, comments: doc.comments, history: doc.history };
+  return {
+    doc: { ...doc, issues: [], comments: [], history: [] },
+    keys: doc.issues,
+    bulkCount: doc.comments.length + doc.history.length,
+    async *batches() { yield bulk; },
+  };
+}
+
 /** An empty document for `source`. */
 export function emptyDoc(source: string, strict = false): ImportDoc {
   return { source, strict, users: [], teams: [], states: [], labels: [], issues: [], comments: [], relations: [], history: [], problems: [] };

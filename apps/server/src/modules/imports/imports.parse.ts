@@ -1,14 +1,24 @@
 /**
- * From uploaded bytes to a validated {@link ImportDoc}: picks the parser of the declared format,
- * decodes the text, and runs the shared validation. Nothing here touches the database.
+ * From uploaded bytes to a validated {@link PreparedImport}: picks the parser of the declared
+ * format, decodes the text, and runs the shared validation. Nothing here touches the database.
+ *
+ * A CSV upload (up to 128 MiB) streams: its rows are parsed and validated a batch at a time
+ * ({@link CSV_BATCH_ROWS}); each validated batch is kept serialized and compressed (a few bytes per
+ * source byte, off the JS heap), with only one small {@link IssueKey} per issue on the heap, and
+ * the writer later takes the batches back one by one. JSON and XML (at most 32 MiB) are parsed
+ * into one document, written as one batch.
  */
+import { promisify } from 'node:util';
+import { deserialize, serialize } from 'node:v8';
+import { deflateRaw, inflateRaw } from 'node:zlib';
 import { AppError } from '../../lib/errors.ts';
 import { rejectFile } from './imports.errors.ts';
-import { type CsvEncoding, readCsv } from './imports.csv.ts';
+import { CSV_BATCH_ROWS, type CsvEncoding, type CsvSource, openCsv } from './imports.csv.ts';
 import { JsonReader, readJson } from './imports.json.ts';
-import type { ImportDoc } from './imports.model.ts';
+import { DocBuilder, type ImportBatch, type ImportDoc, type ImportIssue, type IssueKey, type PreparedImport, preparedFrom } from './imports.model.ts';
 import { Slicer } from './imports.slicer.ts';
-import { validateDoc, type Validation } from './imports.validate.ts';
+import { markSanitized } from './imports.text.ts';
+import { applySkip, DocValidator, validateDoc, type Validation } from './imports.validate.ts';
 import { parseExponentialCsv } from './parsers/exponential-csv.ts';
 import { parseExponentialJson } from './parsers/exponential-json.ts';
 import { parseGithubJson } from './parsers/github-json.ts';
@@ -34,6 +44,14 @@ export interface ParseOptions {
   encoding?: CsvEncoding;
   /** GitHub: skip (default) or keep pull requests. */
   pullRequests?: 'skip' | 'keep';
+  /** CSV: rows per batch (default {@link CSV_BATCH_ROWS}; tests use fewer). */
+  batchRows?: number;
+}
+
+/** The result of {@link parseUpload}: the import to write, and what validation decided. */
+export interface ParsedUpload {
+  doc: PreparedImport;
+  validation: Validation;
 }
 
 function decodeUtf8(bytes: Uint8Array, what: string): string {
@@ -49,7 +67,7 @@ function decodeUtf8(bytes: Uint8Array, what: string): string {
  * imports.slicer.ts), so the server keeps answering meanwhile.
  * @throws AppError 400 (unreadable file), 422 (structure the format requires is missing)
  */
-export async function parseUpload(bytes: Uint8Array, opts: ParseOptions): Promise<{ doc: ImportDoc; validation: Validation }> {
+export async function parseUpload(bytes: Uint8Array, opts: ParseOptions): Promise<ParsedUpload> {
   try {
     return await parseOrThrow(bytes, opts);
   } catch (err) {
@@ -60,14 +78,97 @@ export async function parseUpload(bytes: Uint8Array, opts: ParseOptions): Promis
   }
 }
 
-async function parseOrThrow(bytes: Uint8Array, opts: ParseOptions): Promise<{ doc: ImportDoc; validation: Validation }> {
+const deflate = promisify(deflateRaw);
+const inflate = promisify(inflateRaw);
+
+/** The fields of an issue the writer needs before writing any ({@link IssueKey}). */
+function keyOf(i: ImportIssue): IssueKey {
+  return {
+    ref: i.ref, teamRef: i.teamRef, number: i.number ?? null, createdAt: i.createdAt ?? null, rank: i.rank ?? null, sortOrder: i.sortOrder ?? null,
+    parentRef: i.parentRef ?? null, state: { category: i.state.category }, path: i.path,
+  };
+}
+
+/**
+ * Parses and validates a CSV upload a batch of rows at a time (see the module comment).
+ * The parsers push issues, comments and history into the builder's document; every
+ * `batchRows` rows they are validated, serialized, compressed (zlib on the thread pool) and
+ * removed from the document.
+ */
+async function parseCsvStreamed(table: CsvSource, format: ImportFormat, opts: ParseOptions, slicer: Slicer): Promise<ParsedUpload> {
+  const b = new DocBuilder(format);
+  const doc = b.doc;
+  const v = new DocValidator(doc, keyOf);
+  const parts: Buffer[] = [];
+  const stubs = { comments: [] as Array<{ issueRef: string; path: string }>, history: [] as Array<{ issueRef: string; path: string }> };
+  const flush = async () => {
+    const batch: ImportBatch = { issues: doc.issues, comments: doc.comments, history: doc.history };
+    if (!batch.issues.length && !batch.comments.length && !batch.history.length) return;
+    doc.issues = [];
+    doc.comments = [];
+    doc.history = [];
+    for (const i of batch.issues) {
+      v.issue(i);
+      await slicer.maybe();
+    }
+    const kept = [];
+    for (const c of batch.comments) {
+      if (v.comment(c)) {
+        kept.push(c);
+        stubs.comments.push({ issueRef: c.issueRef, path: c.path });
+      }
+      await slicer.maybe();
+    }
+    batch.comments = kept;
+    for (const h of batch.history) stubs.history.push({ issueRef: h.issueRef, path: h.path });
+    parts.push(await deflate(serialize(batch), { level: 1 }));
+  };
+  table.batchRows = opts.batchRows ?? CSV_BATCH_ROWS;
+  table.onBatch = flush;
+  const parse = format === 'jira-csv' ? parseJiraCsv : format === 'linear-csv' ? parseLinearCsv : format === 'monorail-csv' ? parseMonorailCsv : parseExponentialCsv;
+  await parse(table, slicer, b);
+  await flush();
+  // A parser that stopped at the header (no Summary column…) read no row: the rows are still
+  // checked, so a malformed file is reported as such.
+  if (!table.passes) for await (const _ of table.rows({ scan: true })) await slicer.maybe();
+  table.onBatch = undefined;
+  if (!v.keys.length && !doc.problems.some((p) => p.severity === 'error')) {
+    doc.problems.push({ severity: 'error', path: '$', message: 'the file holds no issues' });
+  }
+  v.globals();
+  v.parents();
+  v.relations();
+  const { errors, skipped, filter } = v.finish(opts.mode, stubs);
+  const keys = v.keys;
+  const parentOf = new Map<string, string | null>();
+  for (const k of keys) if (k.parentRef) parentOf.set(k.ref, k.parentRef);
+  const prepared: PreparedImport = {
+    doc,
+    keys,
+    bulkCount: stubs.comments.length + stubs.history.length,
+    async *batches() {
+      for (const part of parts) {
+        const batch = deserialize(await inflate(part)) as ImportBatch;
+        // Comment bodies are the sanitizer's output (validation), unchanged by the round trip.
+        for (const c of batch.comments) if (c.html) markSanitized(c, c.html);
+        if (filter) applySkip(batch, filter);
+        // Parents as validation left them (missing, cyclic or skipped ones dropped).
+        for (const i of batch.issues) i.parentRef = parentOf.get(i.ref) ?? null;
+        yield batch;
+      }
+    },
+  };
+  return { doc: prepared, validation: { errors, skipped } };
+}
+
+async function parseOrThrow(bytes: Uint8Array, opts: ParseOptions): Promise<ParsedUpload> {
   let doc: ImportDoc;
   const f = opts.format;
   const slicer = new Slicer();
   if (f.endsWith('-csv')) {
-    const table = await readCsv(bytes, opts.encoding, slicer);
+    const table = await openCsv(bytes, opts.encoding, slicer);
     await slicer.yield();
-    doc = await (f === 'jira-csv' ? parseJiraCsv(table, slicer) : f === 'linear-csv' ? parseLinearCsv(table, slicer) : f === 'monorail-csv' ? parseMonorailCsv(table, slicer) : parseExponentialCsv(table, slicer));
+    return parseCsvStreamed(table, f, opts, slicer);
   } else if (f === 'jira-xml') {
     doc = parseJiraXml(decodeUtf8(bytes, 'XML file'));
   } else {
@@ -82,5 +183,6 @@ async function parseOrThrow(bytes: Uint8Array, opts: ParseOptions): Promise<{ do
     doc.problems.push({ severity: 'error', path: '$', message: 'the file holds no issues' });
   }
   await slicer.yield();
-  return { doc, validation: await validateDoc(doc, opts.mode, slicer) };
+  const validation = await validateDoc(doc, opts.mode, slicer);
+  return { doc: preparedFrom(doc), validation };
 }

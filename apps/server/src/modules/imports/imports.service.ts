@@ -21,9 +21,8 @@ import { iso } from '../../lib/schemas.ts';
 import { runMutation, type MutationContext } from '../../sync/mutation.ts';
 import { getReadableTeam, type TeamViewer } from '../teams/teams.repository.ts';
 import { MAX_LISTED_PROBLEMS, problemErrors } from './imports.errors.ts';
-import { type ImportCounts, type ImportDoc, type Problem, zeroCounts } from './imports.model.ts';
-import { type ImportFormat, type ParseOptions, parseUpload } from './imports.parse.ts';
-import type { Validation } from './imports.validate.ts';
+import { type ImportCounts, type Problem, zeroCounts } from './imports.model.ts';
+import { type ImportFormat, type ParsedUpload, type ParseOptions, parseUpload } from './imports.parse.ts';
 import { writeImport } from './imports.writer.ts';
 
 /** A job not updated for this long while queued or running belonged to a stopped process. */
@@ -100,7 +99,7 @@ export function createImportService(deps: ModuleDeps, log?: ImportLog) {
   }
 
   /** Writes an upload already parsed and validated by `start` (the file is parsed once). */
-  async function run(jobId: string, viewer: TeamViewer, parsed: { doc: ImportDoc; validation: Validation }, teamId: string | null) {
+  async function run(jobId: string, viewer: TeamViewer, parsed: ParsedUpload, teamId: string | null) {
     const update = (set: Partial<JobRow>) => db.update(importJob).set({ ...set, updatedAt: deps.clock.now() }).where(eq(importJob.id, jobId));
     const { doc, validation } = parsed;
     try {
@@ -109,7 +108,7 @@ export function createImportService(deps: ModuleDeps, log?: ImportLog) {
         await assertStillMember(ctx.tx, viewer);
         return writeImport(ctx, doc, { importId: jobId, targetTeamId: teamId, onProgress: (f) => live.set(jobId, 20 + Math.floor(f * 79)) });
       });
-      const problems = [...doc.problems, ...value.problems].slice(0, MAX_LISTED_PROBLEMS);
+      const problems = [...doc.doc.problems, ...value.problems].slice(0, MAX_LISTED_PROBLEMS);
       await update({
         status: 'succeeded', progress: 100, finishedAt: deps.clock.now(), counts: { ...value.counts, skipped: validation.skipped }, problems,
         result: { teamIds: value.teamIds, placeholders: value.placeholders },
@@ -134,7 +133,7 @@ export function createImportService(deps: ModuleDeps, log?: ImportLog) {
       const teamId = await targetTeam(viewer, input.team);
       const { doc, validation } = await parseUpload(input.bytes, input);
       let counts = zeroCounts();
-      let problems = [...doc.problems];
+      let problems = [...doc.doc.problems];
       if (!validation.errors.length) {
         try {
           await db.transaction(async (tx) => {
@@ -173,7 +172,8 @@ export function createImportService(deps: ModuleDeps, log?: ImportLog) {
         }).returning();
         return row!;
       });
-      // The job keeps the parsed document, not the upload's bytes (released with the request).
+      // The job keeps the validated batches (compressed, for CSV), not the upload's bytes (released
+      // with the request).
       const p = new Promise<void>((resolve) => setImmediate(() => run(id, viewer, parsed, teamId).finally(resolve)));
       running.add(p);
       void p.finally(() => running.delete(p));

@@ -16,7 +16,7 @@
  * - sync: ONE operation `{entity: 'import', action: 'insert', data: {importId, counts}}` for the
  *   whole import instead of one per row; clients re-bootstrap when they receive it.
  */
-import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { comment, issue, issueHistory, issueLabel, issueRelation, label, team, workflowState } from '@exponential/db';
 import { newId } from '../../lib/ids.ts';
 import { rankBetween, ranksBetween } from '../../lib/rank.ts';
@@ -29,7 +29,8 @@ import { canCopy, copyRows } from './imports.bulk.ts';
 import { keyCandidate } from './imports.mapping.ts';
 import { Slicer } from './imports.slicer.ts';
 import { safeHtmlOf } from './imports.text.ts';
-import { type ImportCounts, type ImportDoc, type ImportIssue, type Problem, type StateCategory, zeroCounts } from './imports.model.ts';
+import { type ImportCounts, type ImportDoc, type ImportIssue, type PreparedImport, type Problem, type StateCategory, preparedFrom, zeroCounts } from './imports.model.ts';
+import { convertIssue } from './imports.validate.ts';
 
 /** Options of {@link writeImport}. */
 export interface WriteOptions {
@@ -38,6 +39,8 @@ export interface WriteOptions {
   targetTeamId?: string | null;
   /** Called with 0–1 as rows are written (for the job's progress). */
   onProgress?: (fraction: number) => void;
+  /** Called with the size of each batch of source entities the writer takes in (tests). */
+  onBatch?: (size: { issues: number; comments: number; history: number }) => void;
 }
 
 /** What the writer did. */
@@ -52,6 +55,8 @@ export interface WriteResult {
 const CHUNK = 500;
 /** Source entities turned into rows at a time (bounds the rows in memory). */
 const SLICE = 5000;
+/** Parent links set after the fact (a child written before its parent) per UPDATE statement. */
+const PARENT_FIXES = 1000;
 const CATEGORY_ORDER: StateCategory[] = ['triage', 'backlog', 'unstarted', 'started', 'completed', 'canceled'];
 const CATEGORY_COLOR: Record<StateCategory, string> = {
   triage: '#fc7840', backlog: '#bec2c8', unstarted: '#e2e2e2', started: '#f2c94c', completed: '#5e6ad2', canceled: '#95a2b3',
@@ -103,9 +108,17 @@ function remapIds(v: unknown, map: Map<string, string>): unknown {
 
 /**
  * Writes the document. Call inside `runMutation`; throws to roll everything back.
+ * Teams, states, labels, numbers and ranks are settled first from the small parts and the issue
+ * keys; then the issues, comments and history are written batch by batch as `input.batches()`
+ * yields them (descriptions are converted to HTML per batch, so only one batch's rows and
+ * conversion garbage are alive at a time). A child written before its parent (a later batch)
+ * gets its parent link by an UPDATE at the end.
+ * @param input a validated upload (parseUpload), or a whole validated document
  * @returns counts, placeholders created, teams touched, and writer-level warnings
  */
-export async function writeImport(ctx: MutationContext, doc: ImportDoc, opts: WriteOptions): Promise<WriteResult> {
+export async function writeImport(ctx: MutationContext, input: ImportDoc | PreparedImport, opts: WriteOptions): Promise<WriteResult> {
+  const prepared = 'keys' in input ? input : preparedFrom(input);
+  const { doc, keys } = prepared;
   const { tx, workspaceId, now, actorId } = ctx;
   const slicer = new Slicer();
   const copy = canCopy(tx);
@@ -144,7 +157,7 @@ export async function writeImport(ctx: MutationContext, doc: ImportDoc, opts: Wr
     usedKeys.set(key, t.ref);
     let row = teamByKey.get(key);
     if (!row) {
-      const needsTriage = doc.states.some((s) => s.teamRef === t.ref && s.category === 'triage') || doc.issues.some((i) => i.teamRef === t.ref && i.state.category === 'triage');
+      const needsTriage = doc.states.some((s) => s.teamRef === t.ref && s.category === 'triage') || keys.some((i) => i.teamRef === t.ref && i.state.category === 'triage');
       const made = await createTeamIn(silent, actorId ?? '', { name: t.name, key, description: t.description ?? null, isPrivate: t.isPrivate ?? false, triageEnabled: (t.triageEnabled ?? false) || needsTriage });
       row = made.team;
       if (exponential && (t.createdAt || t.archivedAt)) {
@@ -241,9 +254,9 @@ export async function writeImport(ctx: MutationContext, doc: ImportDoc, opts: Wr
   }
 
   // Issues: numbers and ranks per team, parents before children.
-  const idOf = new Map(doc.issues.map((i) => [i.ref, newId()]));
+  const idOf = new Map(keys.map((i) => [i.ref, newId()]));
   for (const [ref, id] of idOf) remap.set(ref, id);
-  const byTeam = groupBy(doc.issues, (i) => teamOf.get(i.teamRef)!.id);
+  const byTeam = groupBy(keys, (i) => teamOf.get(i.teamRef)!.id);
   const teamById = new Map([...teamOf.values()].map((x) => [x.id, x]));
   const numberOf = new Map<string, number>();
   const rankOf = new Map<string, string>();
@@ -279,25 +292,15 @@ export async function writeImport(ctx: MutationContext, doc: ImportDoc, opts: Wr
       sorted.forEach((i, n) => rankOf.set(i.ref, ranks[n]!));
     }
   }
-  const byRef = new Map(doc.issues.map((i) => [i.ref, i]));
-  const topo: ImportIssue[] = [];
-  const placed = new Set<string>();
-  const place = (i: ImportIssue) => {
-    if (placed.has(i.ref)) return;
-    placed.add(i.ref);
-    const p = i.parentRef ? byRef.get(i.parentRef) : undefined;
-    if (p) place(p);
-    topo.push(i);
-  };
-  doc.issues.forEach(place);
 
-  const total = Math.max(1, doc.issues.length * 2 + doc.comments.length);
+  const total = Math.max(1, keys.length * 2 + prepared.bulkCount);
   let done = 0;
   const tick = (n: number) => { done += n; opts.onProgress?.(Math.min(1, done / total)); };
-  // Rich text was sanitized at validation; it goes through the sanitizer again at the write, as
-  // every writer of a rich-text column does (test/sanitize.test.ts). Idempotent on sanitized HTML.
+  // Rich text was sanitized at validation (descriptions: just below); it goes through the
+  // sanitizer again at the write, as every writer of a rich-text column does
+  // (test/sanitize.test.ts). Idempotent on sanitized HTML.
   // Rows are made SLICE source entities at a time, just before they are written, so the rows of
-  // the whole import are never all in memory at once.
+  // a batch are never all in memory at once.
   const bulkMapped = async <S, T extends Record<string, unknown>>(table: PgTable, items: S[], toRows: (item: S) => T[], progress?: (n: number) => void) => {
     for (let k = 0; k < items.length; k += SLICE) {
       const out: T[] = [];
@@ -305,16 +308,26 @@ export async function writeImport(ctx: MutationContext, doc: ImportDoc, opts: Wr
       await bulk(table, out, progress);
     }
   };
+  const written = new Set<string>();
+  /** [child id, parent id] of children written before their parent. */
+  const lateParents: Array<[string, string]> = [];
   const issueRow = (i: ImportIssue) => {
     const t = teamOf.get(i.teamRef)!;
     const st = (i.state.name ? stateIn.get(`${t.id}\u0000${stateKey(i.state.name)}`) : undefined) ?? defaultOf(t.id, i.state.category) ?? defaultOf(t.id, 'backlog') ?? defaultOf(t.id, 'unstarted')!;
     const created = i.createdAt ?? now;
     const updated = i.updatedAt && i.updatedAt >= created ? i.updatedAt : created;
     const fill = !exponential;
+    const id = idOf.get(i.ref)!;
+    let parentId = i.parentRef ? idOf.get(i.parentRef) ?? null : null;
+    if (parentId && !written.has(i.parentRef!)) {
+      lateParents.push([id, parentId]);
+      parentId = null;
+    }
+    written.add(i.ref);
     return {
-      id: idOf.get(i.ref)!, workspaceId, teamId: t.id, number: numberOf.get(i.ref)!, title: i.title, description: i.html ? safeHtmlOf(i, i.html) : null, stateId: st.id,
+      id, workspaceId, teamId: t.id, number: numberOf.get(i.ref)!, title: i.title, description: i.html ? safeHtmlOf(i, i.html) : null, stateId: st.id,
       assigneeId: userOf(i.assigneeRef), creatorId: userOf(i.creatorRef), priority: i.priority, estimate: i.estimate ?? null,
-      parentId: i.parentRef ? idOf.get(i.parentRef) ?? null : null, sortOrder: rankOf.get(i.ref)!, dueDate: i.dueDate ?? null,
+      parentId, sortOrder: rankOf.get(i.ref)!, dueDate: i.dueDate ?? null,
       startedAt: i.startedAt ?? null,
       completedAt: st.category === 'completed' ? i.completedAt ?? (fill ? updated : null) : exponential ? i.completedAt ?? null : null,
       canceledAt: st.category === 'canceled' ? i.canceledAt ?? (fill ? updated : null) : exponential ? i.canceledAt ?? null : null,
@@ -323,24 +336,56 @@ export async function writeImport(ctx: MutationContext, doc: ImportDoc, opts: Wr
       createdAt: created, updatedAt: updated,
     };
   };
-  await bulkMapped(issue, topo, (i) => [issueRow(i)], tick);
-  counts.issues = topo.length;
-  // Fresh issue ids and labels deduplicated per issue: no link can conflict, so no ON CONFLICT.
-  await bulkMapped(issueLabel, doc.issues, (i) => [...new Set(i.labelRefs.map((r) => labelIdOf.get(r)).filter((x): x is string => !!x))].map((labelId) => ({ issueId: idOf.get(i.ref)!, labelId, workspaceId })));
 
-  // Comments: thread roots first.
-  const commentIds = doc.comments.map(() => newId());
-  doc.comments.forEach((c, n) => { if (c.ref) remap.set(c.ref, commentIds[n]!); });
-  const commentRows = doc.comments.map((c, n) => {
-    const created = c.createdAt ?? now;
-    return {
-      id: commentIds[n]!, workspaceId, issueId: idOf.get(c.issueRef)!, userId: userOf(c.authorRef), parentId: c.parentRef ? remap.get(c.parentRef) ?? null : null,
-      body: c.html ? safeHtmlOf(c, c.html) : sanitizeRichText(''), editedAt: c.editedAt ?? null, createdAt: created, updatedAt: c.updatedAt && c.updatedAt >= created ? c.updatedAt : created,
+  for await (const batch of prepared.batches()) {
+    opts.onBatch?.({ issues: batch.issues.length, comments: batch.comments.length, history: batch.history.length });
+    for (const i of batch.issues) {
+      if (i.html === undefined) convertIssue(i, doc.names);
+      await slicer.maybe();
+    }
+    // Parents of the batch before their children.
+    const inBatch = new Map(batch.issues.map((i) => [i.ref, i]));
+    const topo: ImportIssue[] = [];
+    const placed = new Set<string>();
+    const place = (i: ImportIssue) => {
+      if (placed.has(i.ref)) return;
+      placed.add(i.ref);
+      const p = i.parentRef ? inBatch.get(i.parentRef) : undefined;
+      if (p) place(p);
+      topo.push(i);
     };
-  });
-  commentRows.sort((a, b) => Number(a.parentId !== null) - Number(b.parentId !== null));
-  await bulk(comment, commentRows, tick);
-  counts.comments = commentRows.length;
+    batch.issues.forEach(place);
+    await bulkMapped(issue, topo, (i) => [issueRow(i)], tick);
+    counts.issues += topo.length;
+    // Fresh issue ids and labels deduplicated per issue: no link can conflict, so no ON CONFLICT.
+    await bulkMapped(issueLabel, batch.issues, (i) => [...new Set(i.labelRefs.map((r) => labelIdOf.get(r)).filter((x): x is string => !!x))].map((labelId) => ({ issueId: idOf.get(i.ref)!, labelId, workspaceId })));
+
+    // Comments: thread roots first.
+    const commentIds = batch.comments.map(() => newId());
+    batch.comments.forEach((c, n) => { if (c.ref) remap.set(c.ref, commentIds[n]!); });
+    const commentRows = batch.comments.map((c, n) => {
+      const created = c.createdAt ?? now;
+      return {
+        id: commentIds[n]!, workspaceId, issueId: idOf.get(c.issueRef)!, userId: userOf(c.authorRef), parentId: c.parentRef ? remap.get(c.parentRef) ?? null : null,
+        body: c.html ? safeHtmlOf(c, c.html) : sanitizeRichText(''), editedAt: c.editedAt ?? null, createdAt: created, updatedAt: c.updatedAt && c.updatedAt >= created ? c.updatedAt : created,
+      };
+    });
+    commentRows.sort((a, b) => Number(a.parentId !== null) - Number(b.parentId !== null));
+    await bulk(comment, commentRows, tick);
+    counts.comments += commentRows.length;
+
+    await bulkMapped(issueHistory, batch.history, (h) => [{ id: newId(), workspaceId, issueId: idOf.get(h.issueRef)!, actorId: userOf(h.actorRef), kind: h.kind, changes: remapIds(h.changes, remap) as object, createdAt: h.createdAt }], tick);
+    await bulkMapped(issueHistory, topo, (i) => [{
+      id: newId(), workspaceId, issueId: idOf.get(i.ref)!, actorId, kind: 'created', changes: { source: 'import', importId: opts.importId, format: doc.source, externalKey: i.externalKey ?? null }, createdAt: now,
+    }], tick);
+    counts.history += batch.history.length;
+  }
+
+  for (let k = 0; k < lateParents.length; k += PARENT_FIXES) {
+    const pairs = lateParents.slice(k, k + PARENT_FIXES).map(([child, parent]) => sql`(${child}::uuid, ${parent}::uuid)`);
+    await tx.execute(sql`UPDATE ${issue} SET parent_id = v.parent_id FROM (VALUES ${sql.join(pairs, sql`, `)}) AS v(id, parent_id) WHERE ${issue}.id = v.id`);
+    await slicer.maybe();
+  }
 
   const relRows = doc.relations.map((r) => ({
     id: newId(), workspaceId, issueId: idOf.get(r.fromRef)!, relatedIssueId: idOf.get(r.toRef)!, type: r.kind,
@@ -348,12 +393,6 @@ export async function writeImport(ctx: MutationContext, doc: ImportDoc, opts: Wr
   }));
   await insertChunks(relRows, (c) => tx.insert(issueRelation).values(c).onConflictDoNothing(), slicer);
   counts.relations = relRows.length;
-
-  await bulkMapped(issueHistory, doc.history, (h) => [{ id: newId(), workspaceId, issueId: idOf.get(h.issueRef)!, actorId: userOf(h.actorRef), kind: h.kind, changes: remapIds(h.changes, remap) as object, createdAt: h.createdAt }], tick);
-  await bulkMapped(issueHistory, topo, (i) => [{
-    id: newId(), workspaceId, issueId: idOf.get(i.ref)!, actorId, kind: 'created', changes: { source: 'import', importId: opts.importId, format: doc.source, externalKey: i.externalKey ?? null }, createdAt: now,
-  }], tick);
-  counts.history = doc.history.length;
 
   ctx.emit({ entity: 'import', id: opts.importId, action: 'insert', data: { importId: opts.importId, counts }, teamId: null });
   return { counts, placeholders: people.created, teamIds, problems };

@@ -5,7 +5,7 @@
  * line-separated lists; people are e-mail addresses (with names beside them).
  */
 import { Slicer } from '../imports.slicer.ts';
-import { type CsvTable, Columns, cellPath, cellProblem } from '../imports.csv.ts';
+import { type CsvRow, type CsvSource, Columns, cellPath, cellProblem } from '../imports.csv.ts';
 import { parseDate } from '../imports.dates.ts';
 import { keyCandidate, looksLikeEmail, splitKey } from '../imports.mapping.ts';
 import { DocBuilder, type ImportDoc, type StateCategory } from '../imports.model.ts';
@@ -21,8 +21,7 @@ export const EXPORT_CSV_COLUMNS = [
 const CATEGORIES = new Set(['triage', 'backlog', 'unstarted', 'started', 'completed', 'canceled']);
 
 /** Parses our issues CSV. */
-export async function parseExponentialCsv(table: CsvTable, slicer: Slicer = new Slicer()): Promise<ImportDoc> {
-  const b = new DocBuilder('exponential-csv');
+export async function parseExponentialCsv(table: CsvSource, slicer: Slicer = new Slicer(), b: DocBuilder = new DocBuilder('exponential-csv')): Promise<ImportDoc> {
   const header = table.header;
   const cols = new Columns(header);
   for (const [name, ix] of cols.duplicates()) {
@@ -33,14 +32,14 @@ export async function parseExponentialCsv(table: CsvTable, slicer: Slicer = new 
     b.problem({ severity: 'error', path: 'row 1', row: 1, message: 'no Title column' });
     return b.doc;
   }
-  const v = (r: (typeof table.rows)[number], n: (typeof EXPORT_CSV_COLUMNS)[number]) => restoreFormula((r.cells[c(n)] ?? '').replace(/\r\n/g, '\n'));
-  const t = (r: (typeof table.rows)[number], n: (typeof EXPORT_CSV_COLUMNS)[number]) => v(r, n).trim();
+  const v = (r: CsvRow, n: (typeof EXPORT_CSV_COLUMNS)[number]) => restoreFormula((r.cells[c(n)] ?? '').replace(/\r\n/g, '\n'));
+  const t = (r: CsvRow, n: (typeof EXPORT_CSV_COLUMNS)[number]) => v(r, n).trim();
   const person = (email: string, name: string, path: string) => {
     if (!email && !name) return null;
     return b.user(looksLikeEmail(email) ? { ref: `email:${email.toLowerCase()}`, email, name: name || null, path } : { ref: `name:${(name || email).toLowerCase()}`, name: name || email, path });
   };
   const seen = new Map<string, number>();
-  for (const r of table.rows) {
+  for await (const r of table.rows()) {
     await slicer.maybe();
     if (r.cells.every((x) => !x.trim())) continue;
     const at = (n: (typeof EXPORT_CSV_COLUMNS)[number]) => cellPath(r.row, c(n), header);

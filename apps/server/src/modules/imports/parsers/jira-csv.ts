@@ -5,7 +5,7 @@
  * `date;accountId;body`; people are display names next to `… Id` account-id columns.
  */
 import { Slicer } from '../imports.slicer.ts';
-import { type CsvRow, type CsvTable, Columns, cell, cellPath, cellProblem, } from '../imports.csv.ts';
+import { type CsvRow, type CsvSource, Columns, cell, cellPath, cellProblem, } from '../imports.csv.ts';
 import { numericDatesAreDayFirst, parseJiraDate } from '../imports.dates.ts';
 import { categoryFromName, keyCandidate, priorityFrom, splitKey, stateCategory } from '../imports.mapping.ts';
 import { DocBuilder, type ImportDoc, type ImportIssue } from '../imports.model.ts';
@@ -59,12 +59,13 @@ const OUTWARD = /^(?:Outward issue link|Enlace de incidencia saliente) \((.+)\)$
 const INWARD = /^(?:Inward issue link|Enlace a la incidencia interna) \((.+)\)$/i;
 
 /**
- * Parses a Jira CSV export.
+ * Parses a Jira CSV export in two streamed passes: the first collects what rows refer to ahead
+ * (account names, issue ids, epic names, the date order), the second makes the entities.
+ * @param b receives the entities (a caller may drain its issues and comments between batches)
  * @returns the document; structural problems (a missing Summary column, a single-value column
  *   repeated) are errors in `problems`
  */
-export async function parseJiraCsv(table: CsvTable, slicer: Slicer = new Slicer()): Promise<ImportDoc> {
-  const b = new DocBuilder('jira-csv');
+export async function parseJiraCsv(table: CsvSource, slicer: Slicer = new Slicer(), b: DocBuilder = new DocBuilder('jira-csv')): Promise<ImportDoc> {
   const { header } = table;
   const cols = new Columns(header);
   const ix = Object.fromEntries(Object.entries(F).map(([k, names]) => [k, cols.all(...names)])) as Record<keyof typeof F, number[]>;
@@ -92,7 +93,28 @@ export async function parseJiraCsv(table: CsvTable, slicer: Slicer = new Slicer(
     }
   });
 
-  const dayFirst = numericDatesAreDayFirst(table.rows.flatMap((r) => [cell(r, col('created')), cell(r, col('updated'))]));
+  // Look-ahead pass: account id → display name (from every name/id column pair, for comments and
+  // mentions), issue id → key (parents by id), epic key → epic name, and the numeric date order.
+  const names = new Map<string, string>();
+  const idToKey = new Map<string, string>();
+  const epicNames = new Map<string, string>();
+  const pairs: Array<[number, number]> = [[col('assignee'), col('assigneeId')], [col('reporter'), col('reporterId')], [col('creator'), col('creatorId')]];
+  mx.watchers.forEach((w, i) => pairs.push([w, mx.watcherIds[i] ?? -1]));
+  let dayFirst = false;
+  for await (const r of table.rows({ scan: true })) {
+    if (!dayFirst) dayFirst = numericDatesAreDayFirst([cell(r, col('created')), cell(r, col('updated'))]);
+    for (const [nameCol, idCol] of pairs) {
+      const id = cell(r, idCol);
+      const name = cell(r, nameCol);
+      if (id && name && !names.has(id)) names.set(id, name);
+    }
+    const k = cell(r, col('key')).toUpperCase();
+    const id = cell(r, col('id'));
+    if (k && id) idToKey.set(id, k);
+    const n = cell(r, col('epicName'));
+    if (k && n) epicNames.set(k, n);
+  }
+  b.doc.names = names;
   const date = (r: CsvRow, k: keyof typeof F) => {
     const v = cell(r, col(k));
     if (!v) return null;
@@ -101,35 +123,8 @@ export async function parseJiraCsv(table: CsvTable, slicer: Slicer = new Slicer(
     return d;
   };
 
-  // Account id → display name, from every name/id column pair, for comments and mentions.
-  const names = new Map<string, string>();
-  const pair = (nameCol: number, idCol: number) => {
-    for (const r of table.rows) {
-      const id = cell(r, idCol);
-      const name = cell(r, nameCol);
-      if (id && name && !names.has(id)) names.set(id, name);
-    }
-  };
-  pair(col('assignee'), col('assigneeId'));
-  pair(col('reporter'), col('reporterId'));
-  pair(col('creator'), col('creatorId'));
-  mx.watchers.forEach((w, i) => pair(w, mx.watcherIds[i] ?? -1));
-
-  const idToKey = new Map<string, string>();
-  for (const r of table.rows) {
-    const k = cell(r, col('key')).toUpperCase();
-    const id = cell(r, col('id'));
-    if (k && id) idToKey.set(id, k);
-  }
-  const epicNames = new Map<string, string>();
-  for (const r of table.rows) {
-    const k = cell(r, col('key')).toUpperCase();
-    const n = cell(r, col('epicName'));
-    if (k && n) epicNames.set(k, n);
-  }
-
   const seen = new Map<string, number>();
-  for (const r of table.rows) {
+  for await (const r of table.rows()) {
     await slicer.maybe();
     const at = (i: number) => cellPath(r.row, i, header);
     const first = cell(r, 0);
@@ -257,20 +252,18 @@ export async function parseJiraCsv(table: CsvTable, slicer: Slicer = new Slicer(
       b.doc.relations.push(l.outward ? { fromRef: ref, toRef: other, kind, path: at(l.index) } : { fromRef: other, toRef: ref, kind, path: at(l.index) });
     }
   }
-  await reportUnusedColumns(b, table, cols, slicer);
-  b.doc.names = names;
+  reportUnusedColumns(b, table, cols);
   return b.doc;
 }
 
 /**
- * One warning per column the import does not use that has values, so nothing is dropped silently.
- * Yields to the event loop between columns (`slicer`).
+ * One warning per column the import does not use that has values, so nothing is dropped silently
+ * (the counts of the source's last complete pass, {@link CsvSource.filled}).
  */
-export async function reportUnusedColumns(b: DocBuilder, table: CsvTable, cols: Columns, slicer: Slicer = new Slicer()): Promise<void> {
+export function reportUnusedColumns(b: DocBuilder, table: CsvSource, cols: Columns): void {
   for (const [i, h] of table.header.entries()) {
     if (cols.used.has(i)) continue;
-    await slicer.maybe();
-    const n = table.rows.reduce((acc, r) => acc + (cell(r, i) ? 1 : 0), 0);
+    const n = table.filled[i] ?? 0;
     if (n) b.problem({ severity: 'warning', path: `column ${i + 1} ("${h}")`, column: h, message: `not imported (${n} value${n === 1 ? '' : 's'}): no equivalent field` });
   }
 }

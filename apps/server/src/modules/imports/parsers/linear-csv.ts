@@ -6,15 +6,14 @@
  * Creator and Assignee are e-mail addresses; `Parent issue` is an identifier.
  */
 import { Slicer } from '../imports.slicer.ts';
-import { type CsvTable, Columns, cell, cellPath, cellProblem } from '../imports.csv.ts';
+import { type CsvSource, Columns, cell, cellPath, cellProblem } from '../imports.csv.ts';
 import { dateOnly, parseDate } from '../imports.dates.ts';
 import { categoryFromName, keyCandidate, looksLikeEmail, priorityFrom, splitKey, splitList } from '../imports.mapping.ts';
 import { DocBuilder, type ImportDoc, type StateCategory } from '../imports.model.ts';
 import { reportUnusedColumns } from './jira-csv.ts';
 
 /** Parses a Linear CSV export. */
-export async function parseLinearCsv(table: CsvTable, slicer: Slicer = new Slicer()): Promise<ImportDoc> {
-  const b = new DocBuilder('linear-csv');
+export async function parseLinearCsv(table: CsvSource, slicer: Slicer = new Slicer(), b: DocBuilder = new DocBuilder('linear-csv')): Promise<ImportDoc> {
   const { header } = table;
   const cols = new Columns(header);
   for (const [name, ix] of cols.duplicates()) {
@@ -32,7 +31,7 @@ export async function parseLinearCsv(table: CsvTable, slicer: Slicer = new Slice
     return b.user(looksLikeEmail(v) ? { ref: `email:${v.toLowerCase()}`, email: v, path } : { ref: `name:${v.toLowerCase()}`, name: v, path });
   };
   const seen = new Map<string, number>();
-  for (const r of table.rows) {
+  for await (const r of table.rows()) {
     await slicer.maybe();
     if (r.cells.every((x) => !x.trim())) continue;
     const at = (i: number) => cellPath(r.row, i, header);
@@ -97,6 +96,6 @@ export async function parseLinearCsv(table: CsvTable, slicer: Slicer = new Slice
     });
   }
   for (const n of ['Cycle Number', 'Cycle Start', 'Cycle End', 'Project ID', 'Triaged', 'SLA Status', 'Project Milestone (ID)']) c(n);
-  await reportUnusedColumns(b, table, cols, slicer);
+  reportUnusedColumns(b, table, cols);
   return b.doc;
 }

@@ -8,14 +8,13 @@
  * reported, not guessed.
  */
 import { Slicer } from '../imports.slicer.ts';
-import { type CsvTable, Columns, cell, cellPath, cellProblem } from '../imports.csv.ts';
+import { type CsvSource, Columns, cell, cellPath, cellProblem } from '../imports.csv.ts';
 import { categoryFromName, looksLikeEmail, priorityFrom, splitList } from '../imports.mapping.ts';
 import { DocBuilder, type ImportDoc } from '../imports.model.ts';
 import { reportUnusedColumns } from './jira-csv.ts';
 
 /** Parses a Monorail CSV export. */
-export async function parseMonorailCsv(table: CsvTable, slicer: Slicer = new Slicer()): Promise<ImportDoc> {
-  const b = new DocBuilder('monorail-csv');
+export async function parseMonorailCsv(table: CsvSource, slicer: Slicer = new Slicer(), b: DocBuilder = new DocBuilder('monorail-csv')): Promise<ImportDoc> {
   const { header } = table;
   const cols = new Columns(header);
   for (const [name, ix] of cols.duplicates()) {
@@ -28,7 +27,7 @@ export async function parseMonorailCsv(table: CsvTable, slicer: Slicer = new Sli
   }
   const teamRef = b.team({ ref: 'monorail', key: 'CR', name: 'Chromium', path: 'row 1' });
   const seen = new Map<string, number>();
-  for (const r of table.rows) {
+  for await (const r of table.rows()) {
     await slicer.maybe();
     if (r.cells.every((x) => !x.trim())) continue;
     const at = (i: number) => cellPath(r.row, i, header);
@@ -74,6 +73,6 @@ export async function parseMonorailCsv(table: CsvTable, slicer: Slicer = new Sli
   if (c('Modified') >= 0) {
     b.problem({ severity: 'warning', path: `column ${c('Modified') + 1} ("Modified")`, column: 'Modified', message: 'relative times ("2 hours ago") are not dates; created and updated are set to the import time' });
   }
-  await reportUnusedColumns(b, table, cols, slicer);
+  reportUnusedColumns(b, table, cols);
   return b.doc;
 }
