@@ -1,4 +1,7 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '@exponential/db';
+import { isoFromPg } from '../src/lib/schemas.ts';
 import { createIssueIn } from '../src/modules/issues/issues.write.ts';
 import { runMutation } from '../src/sync/mutation.ts';
 import { api, createTestApp, type TestApp } from './helpers.ts';
@@ -170,6 +173,47 @@ describe('GET /issues', () => {
       expect(hit?.id).toBe(child.id);
       expect(hit).not.toHaveProperty('description');
     }
+  });
+
+  it('lists timestamps exactly as the single issue shows them, whatever their precision', async () => {
+    await api(t.app, 'POST', '/api/v1/teams', { as: alice, body: { name: 'Stamps', key: 'STP' } });
+    const made = await createIssue(t, alice, { teamId: 'STP', title: 'stamped', priority: 'urgent', dueDate: '2027-02-28' });
+    await queryRows(
+      t.database.db,
+      sql`update issue set started_at = '2026-01-02 03:04:05.1+00', completed_at = '2026-01-02 03:04:05.123999+00',
+          canceled_at = '1999-12-31 23:59:59+00', archived_at = '2026-06-30 22:00:00.000999+02',
+          created_at = '2025-03-04 05:06:07.98765+00', updated_at = '2025-03-04 05:06:07.5+00' where id = ${made.id}`,
+    );
+    const single = (await api(t.app, 'GET', `/api/v1/issues/${made.id}`, { as: alice })).body;
+    const { description: _, ...columns } = single;
+    const [item] = (await list(alice, 'teamId=STP&includeArchived=true')).body.data as Issue[];
+    expect(item).toEqual(columns);
+    expect(item).toMatchObject({
+      priority: 'urgent',
+      dueDate: '2027-02-28',
+      startedAt: '2026-01-02T03:04:05.100Z',
+      completedAt: '2026-01-02T03:04:05.123Z',
+      canceledAt: '1999-12-31T23:59:59.000Z',
+      archivedAt: '2026-06-30T20:00:00.000Z',
+      createdAt: '2025-03-04T05:06:07.987Z',
+      updatedAt: '2025-03-04T05:06:07.500Z',
+    });
+  });
+
+  it('isoFromPg gives what Date gives for PostgreSQL timestamp text', () => {
+    for (const text of [
+      '2026-11-29 14:08:29.010123+00',
+      '2026-11-29 14:08:29.9999+00',
+      '2026-11-29 14:08:29.5+00',
+      '2026-11-29 14:08:29.12+00',
+      '2026-11-29 14:08:29+00',
+      '2026-11-29 14:08:29.123456+05:30',
+      '2026-11-29 14:08:29-08',
+      '0999-01-01 00:00:00+00',
+    ]) {
+      expect(isoFromPg(text), text).toBe(new Date(text).toISOString());
+    }
+    expect(() => isoFromPg('not a time')).toThrow(RangeError);
   });
 
   it('tells an empty readable team (200) from an unreadable one (404) for members and guests', async () => {

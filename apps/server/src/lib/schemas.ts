@@ -62,3 +62,23 @@ export const ListOf = <T extends TSchema>(item: T) => Type.Object({ data: Type.A
 export function iso(d: Date | null | undefined): string | null {
   return d ? d.toISOString() : null;
 }
+
+/** PostgreSQL's text of a `timestamptz` in UTC, years 1000–9999: `2026-11-29 14:08:29.010123+00`. */
+const PG_UTC_TIMESTAMP = /^[1-9]\d{3}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.(\d{1,6}))?\+00$/;
+
+/**
+ * A `timestamptz` as PostgreSQL prints it (ISO DateStyle) to the ISO string a presenter gives for
+ * the same value (`iso(new Date(text))`: milliseconds, truncated, `Z`). The common case (a UTC
+ * session, years 1000–9999) is rewritten as text without making a Date; anything else goes
+ * through `Date` exactly as the ORM reads timestamps.
+ * @param text the column's text, e.g. `2026-11-29 14:08:29.010123+00`
+ * @returns e.g. `2026-11-29T14:08:29.010Z`
+ * @throws RangeError for text that is not a timestamp
+ */
+export function isoFromPg(text: string): string {
+  const m = PG_UTC_TIMESTAMP.exec(text);
+  if (!m) return new Date(text).toISOString();
+  const frac = m[1];
+  const ms = frac === undefined ? '000' : frac.length >= 3 ? frac.slice(0, 3) : frac.padEnd(3, '0');
+  return `${text.slice(0, 10)}T${text.slice(11, 19)}.${ms}Z`;
+}
