@@ -41,8 +41,18 @@ export function serverBundleIsStale() {
 
 /** Builds the bundle with esbuild; resolves with the time it took in ms. Throws on build errors. */
 export async function buildServer() {
-  const { build } = await import('esbuild');
+  const { build, stop } = await import('esbuild');
   const t0 = Date.now();
+  try {
+    await bundle(build);
+  } finally {
+    // esbuild keeps a service process for later builds; there are none.
+    await stop();
+  }
+  return Date.now() - t0;
+}
+
+async function bundle(build) {
   const outDir = path.dirname(SERVER_BUNDLE);
   const relative = (file) => path.relative(outDir, file).split(path.sep).join('/');
   await build({
@@ -79,7 +89,6 @@ export async function buildServer() {
       },
     ],
   });
-  return Date.now() - t0;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

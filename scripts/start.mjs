@@ -26,8 +26,9 @@ if (existsSync(path.join(web, 'index.html'))) {
   const built = path.join(web, 'dist', 'index.html');
   const stale = !existsSync(built) || newest(path.join(web, 'src')) > statSync(built).mtimeMs;
   if (stale) {
+    // The bundle only: type-checking belongs to the tests, not to a start.
     console.log('Building the web app…');
-    const r = spawnSync('npm', ['run', 'build', '-w', '@exponential/web'], { stdio: 'inherit' });
+    const r = spawnSync('npm', ['run', 'build:vite', '-w', '@exponential/web'], { stdio: 'inherit' });
     if (r.status !== 0) process.exit(r.status ?? 1);
   }
 }
@@ -42,5 +43,11 @@ if (serverBundleIsStale()) {
   }
 }
 const child = spawn(process.execPath, [...entry, ...process.argv.slice(2)], { stdio: 'inherit' });
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig === 'SIGHUP' ? 'SIGTERM' : sig));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+// `npm start` runs this script under `sh -c`; a SIGTERM sent to npm (docker stop, systemd,
+// timeout) can end npm and that shell without reaching here. Orphaned, stop the server too.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) child.kill('SIGTERM');
+}, 1000).unref();

@@ -19,14 +19,15 @@ let server: ServerProcess;
 let token: string;
 const children: ChildProcess[] = [];
 
-/** Runs the CLI and collects its output and exit code. */
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
+/** Runs the CLI (with `input` piped to its standard input, if given) and collects its output and exit code. */
+function cli(args: string[], env: Record<string, string> = {}, input?: string): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [bin, ...args], {
       cwd: root,
       env: { ...process.env, EXPONENTIAL_CONFIG_HOME: configHome, EXPONENTIAL_TOKEN: '', EXPONENTIAL_API_URL: '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
+    if (input !== undefined) child.stdin!.end(input);
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -103,6 +104,11 @@ describe('exponential CLI', () => {
     const bad = await cli(['login', '--token', 'pat_wrong', '--api-url', server.url]);
     expect(bad.code).toBe(3);
     expect(bad.err).toMatch(/exponential login/);
+    // Without --token, the token is read from standard input (kept out of argv and shell history).
+    expect((await cli(['login', '--api-url', server.url], {}, '')).code).toBe(2);
+    const piped = await cli(['login', '--api-url', server.url], {}, `${token}\n`);
+    expect(piped.code, piped.err).toBe(0);
+    expect(piped.out + piped.err).not.toContain(token);
     const ok = await cli(['login', '--token', token, '--api-url', server.url]);
     expect(ok.code, ok.err).toBe(0);
     expect(ok.out).toContain('cli@example.com');

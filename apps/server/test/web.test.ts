@@ -90,6 +90,12 @@ describe('web app plugin', () => {
     const json = await app.inject({ method: 'GET', url: '/acme/team', headers: { accept: 'application/json' } });
     expect(json.statusCode).toBe(404);
     expect(json.json().code).toBe('not_found');
+    // The root is the page for any client (curl sends `*/*`, or nothing).
+    for (const headers of [{ accept: '*/*' }, {}]) {
+      const root = await app.inject({ method: 'GET', url: '/', headers });
+      expect(root.statusCode).toBe(200);
+      expect(root.headers['content-type']).toMatch(/text\/html/);
+    }
     // Explicit API routes still win over the catch-all.
     expect((await app.inject({ method: 'GET', url: '/api/v1/ping', headers: html })).json()).toEqual({ ok: true });
   });

@@ -2,10 +2,33 @@
  * Signing in (`login`, `logout`, `whoami`), tokens, and the reference lists: teams, workflow
  * states and labels.
  */
+import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
 import { createApiClient } from '@exponential/sdk';
 import type { Command } from '../command.ts';
-import { apiOf, CliError, configPath, printRecord, printTable, readConfig, unwrap, usage, writeConfig } from '../context.ts';
+import { apiOf, CliError, type Ctx, configPath, printRecord, printTable, readConfig, unwrap, usage, writeConfig } from '../context.ts';
 import { Resolver } from '../resolve.ts';
+
+/**
+ * Reads a token from standard input: the whole input when piped (`echo $TOKEN | exponential
+ * login`), else one line typed at a prompt on stderr whose characters are not echoed. Keeps the
+ * token out of shell history and of `npm run`'s command echo.
+ */
+async function readTokenFromInput(ctx: Ctx): Promise<string> {
+  if (!process.stdin.isTTY) {
+    let text = '';
+    for await (const chunk of process.stdin) text += String(chunk);
+    return text;
+  }
+  ctx.err('Paste your personal access token (input is hidden), then press Enter:');
+  const muted = new Writable({ write: (_chunk, _enc, done) => done() });
+  const rl = createInterface({ input: process.stdin, output: muted, terminal: true });
+  try {
+    return await new Promise<string>((resolve) => rl.once('line', resolve));
+  } finally {
+    rl.close();
+  }
+}
 
 /** Sign-in, token and listing commands. */
 export const accountCommands: Command[] = [
@@ -13,10 +36,12 @@ export const accountCommands: Command[] = [
     path: ['login'],
     summary: 'Save a personal access token (checked against the server) in the configuration file.',
     details: 'Create a token in the web app (Settings → API tokens) or with `exponential token create`.',
-    options: { token: { type: 'string', value: 'pat_…', description: 'the personal access token (required)' } },
+    options: {
+      token: { type: 'string', value: 'pat_…', description: 'the personal access token; without it, read from standard input (piped, or typed at a prompt that does not echo)' },
+    },
     async run(ctx, o) {
-      const token = (o.token ?? '').trim();
-      if (!token) throw usage('--token is required: `exponential login --token pat_…`');
+      const token = (o.token ?? (await readTokenFromInput(ctx))).trim();
+      if (!token) throw usage('No token given: `exponential login` reads it from standard input, or pass --token pat_…');
       if (!token.startsWith('pat_')) throw usage('Personal access tokens start with "pat_"');
       const me = await unwrap(
         createApiClient({

@@ -2,7 +2,7 @@
  * Serves the built web app (apps/web/dist) from the same origin as the API:
  * - `/assets/*`: Vite's content-hashed files, cached for a year as `immutable`;
  * - other files at the top of dist (favicon.svg, robots.txt): cached for an hour;
- * - any other GET/HEAD that accepts `text/html` and is not under `/api`: `index.html` (the
+ * - `/`, and any other GET/HEAD that accepts `text/html` and is not under `/api`: `index.html` (the
  *   single-page app routes on the client), revalidated on every load (`no-cache`) so a new
  *   deploy is picked up at once;
  * - everything else (including unknown `/api/…` paths): the usual 404 problem document.
@@ -65,7 +65,8 @@ export async function webPlugin(app: FastifyInstance, { root }: WebPluginOptions
     const rest = (req.params as { '*': string })['*'] ?? '';
     if (rest === 'api' || rest.startsWith('api/')) return reply.callNotFound();
     if (isTopLevelFile(root, rest)) return reply.sendFile(rest, { maxAge: FILE_MAX_AGE_MS });
-    if (!acceptsHtml(req)) return reply.callNotFound();
+    // The root is the app whatever the client accepts (`curl localhost:7015` shows the page).
+    if (rest !== '' && !acceptsHtml(req)) return reply.callNotFound();
     return sendIndex(reply);
   });
 }
