@@ -7,7 +7,7 @@
  * ⌘/Ctrl+A selects every shown issue, Esc clears the selection. Rows can be dragged between
  * groups and, in manual or priority order, to a position.
  */
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { type ReactVirtualizer, useVirtualizer } from '@tanstack/react-virtual';
 import { reaction } from 'mobx';
 import { observer } from 'mobx-react-lite';
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
@@ -50,27 +50,14 @@ export const ListView = observer(function ListView({ groups, ctx, orderBy, prope
   const scroller = useRef<HTMLDivElement>(null);
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const lr = useMemo(() => buildRows(groups, collapsed), [groups, collapsed]);
-  const { rows, ids } = lr;
+  const { ids } = lr;
   const lrRef = useRef(lr);
   lrRef.current = lr;
   const containers = useMemo(() => containersOf(groups), [groups]);
 
-  // Stable per rows: the virtualizer recomputes its measurements only when these change.
-  const estimateSize = useCallback(
-    (i: number) => {
-      const r = lr.rows[i];
-      return isGroupRow(r) ? (r.level === 0 ? HEADER_HEIGHT : SUBHEADER_HEIGHT) : ROW_HEIGHT;
-    },
-    [lr],
-  );
-  const getItemKey = useCallback((i: number) => rowKey(lr, i), [lr]);
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scroller.current,
-    estimateSize,
-    overscan: 10,
-    getItemKey,
-  });
+  // The virtualizer lives in <VirtualRows> (it re-renders its owner on every scroll step); the
+  // drop point and keyboard scrolling reach it through this ref.
+  const virtualizerRef = useRef<ReactVirtualizer<HTMLDivElement, Element> | null>(null);
 
   const idsRef = useRef(ids);
   idsRef.current = ids;
@@ -90,10 +77,10 @@ export const ListView = observer(function ListView({ groups, ctx, orderBy, prope
         () => ui.focusedIssueId,
         (id) => {
           const at = lrRef.current.rows.findIndex((r) => !isGroupRow(r) && r.id === id);
-          if (at >= 0) virtualizer.scrollToIndex(at, { align: 'auto' });
+          if (at >= 0) virtualizerRef.current?.scrollToIndex(at, { align: 'auto' });
         },
       ),
-    [ui, virtualizer],
+    [ui],
   );
 
   // Stable callbacks: rows are memoized, so scrolling renders only the rows that appear.
@@ -156,60 +143,48 @@ export const ListView = observer(function ListView({ groups, ctx, orderBy, prope
     ];
   }, [store]);
 
-  const toggleGroup = (key: string) =>
-    setCollapsed((c) => {
-      const n = new Set(c);
-      if (n.has(key)) n.delete(key);
-      else n.add(key);
-      return n;
-    });
+  const toggleGroup = useCallback(
+    (key: string) =>
+      setCollapsed((c) => {
+        const n = new Set(c);
+        if (n.has(key)) n.delete(key);
+        else n.add(key);
+        return n;
+      }),
+    [],
+  );
   const dragOff = !reorderable(orderBy) && groups.length < 2 && !groups.some((g) => g.subgroups);
 
   const dnd = useDnd();
   /** The row under a viewport y, as a drop point (null outside the list). */
-  const locate = (y: number): { index: number; below: boolean; line: number } | null => {
+  const locate = useCallback((y: number): { index: number; below: boolean; line: number } | null => {
     const el = scroller.current;
-    if (!el) return null;
+    const virtualizer = virtualizerRef.current;
+    if (!el || !virtualizer) return null;
     const box = el.getBoundingClientRect();
     if (y < box.top || y > box.bottom) return null;
     const offset = y - box.top + el.scrollTop;
     const item = virtualizer.getVirtualItemForOffset(offset);
+    const { rows } = lrRef.current;
     if (!item) return { index: rows.length, below: true, line: virtualizer.getTotalSize() };
     const below = offset > item.start + item.size / 2;
     const header = isGroupRow(rows[item.index]);
     return { index: item.index, below, line: header || below ? item.end : item.start };
-  };
+  }, []);
   const list = (
-    // biome-ignore lint/a11y/useSemanticElements: the virtualized list positions its rows absolutely; a <ul> would hold wrappers, not items
-    <div ref={scroller} className="min-h-0 flex-1 overflow-y-auto" role="list" aria-label="Issues" data-testid="issue-list" data-dnd={dnd ? 'ready' : undefined}>
-      <div className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
-        {virtualizer.getVirtualItems().map((v) => {
-          const row = rows[v.index]!;
-          let body: React.ReactNode;
-          if (isGroupRow(row)) {
-            body = <GroupHeader row={row} onToggle={() => toggleGroup(row.key)} onCreate={row.level === 0 && !row.group.subgroups ? onCreateInGroup : undefined} />;
-          } else {
-            const props: ListRowProps = {
-              issue: row,
-              focused: ui.focusedIssueId === row.id,
-              selected: selection.has(row.id),
-              properties,
-              onOpen: open,
-              onSelect: select,
-            };
-            body = dnd ? <DraggableRow dnd={dnd} lr={lr} index={v.index} disabled={dragOff} {...props} /> : <ListRow {...props} />;
-          }
-          return (
-            // Keyed by position: after a filter change the mounted rows are reused with new
-            // issues instead of being torn down and rebuilt (rows hold no state of their own).
-            <div key={v.index} className="absolute top-0 left-0 w-full" style={{ transform: `translateY(${v.start}px)`, height: v.size }}>
-              {body}
-            </div>
-          );
-        })}
-        {dnd && <DropLine dnd={dnd} locate={locate} />}
-      </div>
-    </div>
+    <VirtualRows
+      scroller={scroller}
+      virtualizerRef={virtualizerRef}
+      lr={lr}
+      dnd={dnd}
+      dragOff={dragOff}
+      properties={properties}
+      onOpen={open}
+      onSelect={select}
+      onToggle={toggleGroup}
+      onCreateInGroup={onCreateInGroup}
+      locate={locate}
+    />
   );
   if (!dnd) return list;
   return (
@@ -231,6 +206,93 @@ export const ListView = observer(function ListView({ groups, ctx, orderBy, prope
     >
       <ListDropTarget dnd={dnd}>{list}</ListDropTarget>
     </dnd.IssueDnd>
+  );
+});
+
+/** Props of {@link VirtualRows}: all stable while the list scrolls. */
+interface VirtualRowsProps {
+  scroller: React.RefObject<HTMLDivElement | null>;
+  /** Set to the virtualizer while mounted (for the drop point and keyboard scrolling). */
+  virtualizerRef: React.RefObject<ReactVirtualizer<HTMLDivElement, Element> | null>;
+  lr: ListRows;
+  dnd: DndModule | null;
+  dragOff: boolean;
+  properties: ReadonlySet<DisplayProperty>;
+  onOpen: (issue: Issue) => void;
+  onSelect: (issue: Issue, mode: 'range' | 'toggle') => void;
+  onToggle: (key: string) => void;
+  onCreateInGroup?: (group: IssueGroup) => void;
+  locate: (y: number) => { line: number } | null;
+}
+
+/**
+ * The scroller and the rows in view. It owns the virtualizer, which re-renders it (synchronously,
+ * in the scroll event) on every scroll step: only this component and the rows that come into view
+ * render then, not the list's drag-and-drop context or the screen around it.
+ */
+const VirtualRows = observer(function VirtualRows({ scroller, virtualizerRef, lr, dnd, dragOff, properties, onOpen, onSelect, onToggle, onCreateInGroup, locate }: VirtualRowsProps) {
+  const store = useStore();
+  const { ui } = store;
+  const { selection } = listActions(store);
+  const { rows } = lr;
+  // Stable per rows: the virtualizer recomputes its measurements only when these change.
+  const estimateSize = useCallback(
+    (i: number) => {
+      const r = lr.rows[i];
+      return isGroupRow(r) ? (r.level === 0 ? HEADER_HEIGHT : SUBHEADER_HEIGHT) : ROW_HEIGHT;
+    },
+    [lr],
+  );
+  const getItemKey = useCallback((i: number) => rowKey(lr, i), [lr]);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize,
+    overscan: 10,
+    getItemKey,
+  });
+  virtualizerRef.current = virtualizer;
+  useEffect(
+    () => () => {
+      virtualizerRef.current = null;
+    },
+    [virtualizerRef],
+  );
+  const items = virtualizer.getVirtualItems();
+  return (
+    // biome-ignore lint/a11y/useSemanticElements: the virtualized list positions its rows absolutely; a <ul> would hold wrappers, not items
+    <div ref={scroller} className="min-h-0 flex-1 overflow-y-auto" role="list" aria-label="Issues" data-testid="issue-list" data-dnd={dnd ? 'ready' : undefined}>
+      <div className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
+        {items.map((v) => {
+          const row = rows[v.index]!;
+          let body: React.ReactNode;
+          if (isGroupRow(row)) {
+            body = <GroupHeader row={row} onToggle={onToggle} onCreate={row.level === 0 && !row.group.subgroups ? onCreateInGroup : undefined} />;
+          } else {
+            const props: ListRowProps = {
+              issue: row,
+              focused: ui.focusedIssueId === row.id,
+              selected: selection.has(row.id),
+              properties,
+              onOpen,
+              onSelect,
+            };
+            body = dnd ? <DraggableRow dnd={dnd} lr={lr} index={v.index} disabled={dragOff} {...props} /> : <ListRow {...props} />;
+          }
+          return (
+            // Keyed by position: after a filter change the mounted rows are reused with new
+            // issues instead of being torn down and rebuilt (rows hold no state of their own).
+            // (Keys recycled from rows that scrolled out would save the rows' mounting while
+            // scrolling, but React then moves DOM nodes: three per step down, and nearly every
+            // mounted row per step up.)
+            <div key={v.index} className="absolute top-0 left-0 w-full" style={{ transform: `translateY(${v.start}px)`, height: v.size }}>
+              {body}
+            </div>
+          );
+        })}
+        {dnd && <DropLine dnd={dnd} locate={locate} />}
+      </div>
+    </div>
   );
 });
 
@@ -258,9 +320,10 @@ const DraggableRow = memo(function DraggableRow({ dnd, lr, index, disabled, ...p
   return <ListRow {...props} drag={drag} />;
 });
 
-type HeaderProps = { row: GroupRow; onToggle: () => void; onCreate?: (g: IssueGroup) => void };
+type HeaderProps = { row: GroupRow; onToggle: (key: string) => void; onCreate?: (g: IssueGroup) => void };
 
-function GroupHeader({ row, onToggle, onCreate }: HeaderProps) {
+/** A group or sub-group header (memoized: it renders again only when its row changes). */
+const GroupHeader = memo(function GroupHeader({ row, onToggle, onCreate }: HeaderProps) {
   const top = row.level === 0;
   const Heading = top ? 'h2' : 'h3';
   return (
@@ -268,7 +331,7 @@ function GroupHeader({ row, onToggle, onCreate }: HeaderProps) {
       data-testid={top ? 'group-header' : 'subgroup-header'}
       className={`group flex items-center gap-2 border-b border-line pr-4 ${top ? 'h-9 bg-subtle pl-3' : 'h-8 bg-bg pl-8'}`}
     >
-      <button type="button" tabIndex={-1} aria-label={row.collapsed ? `Expand ${row.group.title}` : `Collapse ${row.group.title}`} aria-expanded={!row.collapsed} onClick={onToggle} className="rounded p-0.5 text-faint hover:bg-hover hover:text-fg">
+      <button type="button" tabIndex={-1} aria-label={row.collapsed ? `Expand ${row.group.title}` : `Collapse ${row.group.title}`} aria-expanded={!row.collapsed} onClick={() => onToggle(row.key)} className="rounded p-0.5 text-faint hover:bg-hover hover:text-fg">
         <ChevronDown className={`transition-transform ${row.collapsed ? '-rotate-90' : ''}`} />
       </button>
       <GroupIconView icon={row.group.icon} />
@@ -287,4 +350,4 @@ function GroupHeader({ row, onToggle, onCreate }: HeaderProps) {
       )}
     </Heading>
   );
-}
+});
