@@ -18,6 +18,7 @@ import { systemClock } from './lib/clock.ts';
 import { AppError } from './lib/errors.ts';
 import { type DeferredCompilers, deferredCompilers } from './lib/lazy-schemas.ts';
 import type { Mailer } from './lib/mailer.ts';
+import { serializerSchema } from './lib/serializer-schemas.ts';
 import { findBadString } from './lib/text.ts';
 import authPlugin from './plugins/auth.ts';
 import errorsPlugin, { problem, sendProblem } from './plugins/errors.ts';
@@ -139,8 +140,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     schemaController: {
       compilersFactory: {
         buildSerializer: (externalSchemas: Parameters<typeof serializerFactory>[0], options: Parameters<typeof serializerFactory>[1]) => {
-          const compile = serializerFactory(externalSchemas, options);
-          return (route: Parameters<typeof compile>[0]) => compilers.serializer(() => compile(route));
+          // Serializers see nullable unions as type lists (lib/serializer-schemas.ts).
+          const compile = serializerFactory(serializerSchema(externalSchemas), options);
+          return (route: Parameters<typeof compile>[0]) => compilers.serializer(() => compile({ ...route, schema: serializerSchema(route.schema) }));
         },
       },
     },
