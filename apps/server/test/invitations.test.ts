@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { auditEvent, invitation, syncOperation } from '@exponential/db';
 import { sha256 } from '../src/lib/crypto.ts';
 import { createToken, invitationTokenFor, joinAs } from './access-fixtures.ts';
@@ -168,7 +168,16 @@ describe('GET /api/v1/invitations/preview', () => {
     const token = invitationTokenFor(t, 'peek@example.com');
     const res = await preview(token);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ workspaceName: 'Acme', role: 'guest', expiresAt: new Date(t.clock.now().getTime() + 7 * DAY).toISOString(), valid: true });
+    expect(res.body).toEqual({
+      workspaceName: 'Acme',
+      invitedByName: expect.any(String),
+      role: 'guest',
+      expiresAt: new Date(t.clock.now().getTime() + 7 * DAY).toISOString(),
+      valid: true,
+    });
+    const adminName = (await api(t.app, 'GET', '/api/v1/me', { as: admin })).body.user.name;
+    expect(typeof adminName).toBe('string');
+    expect(res.body.invitedByName).toBe(adminName);
     expect(JSON.stringify(res.body)).not.toContain('peek');
     expect(res.headers['cache-control']).toBe('no-store');
   });
@@ -260,5 +269,75 @@ describe('POST /api/v1/invitations/accept', () => {
     expect(ops.map((o) => o.entity).sort()).toEqual(['member', 'teamMember']);
     const events = await t.database.db.select().from(auditEvent).where(and(eq(auditEvent.actorId, joiner.userId), eq(auditEvent.action, 'invitation.accepted')));
     expect(events).toHaveLength(1);
+  });
+});
+
+describe('local mode: the invitation link is logged', () => {
+  it('logs the link outside production, as sign-in links are', async () => {
+    const info = vi.spyOn(t.app.log, 'info');
+    try {
+      expect((await invite(admin, { email: 'logged@example.com', role: 'member' })).status).toBe(201);
+      const token = invitationTokenFor(t, 'logged@example.com');
+      expect(info.mock.calls.map((c) => c[0])).toContain(`Invitation link for logged@example.com (Acme): ${APP_URL}/invite/${token}`);
+    } finally {
+      info.mockRestore();
+    }
+  });
+});
+
+describe('GET /api/v1/me/invitations and POST /api/v1/me/invitations/:id/accept', () => {
+  const mine = (as: SignedIn | { token: string } | null) => api(t.app, 'GET', '/api/v1/me/invitations', { as });
+  const acceptMine = (as: SignedIn | { token: string } | null, id: string) => api(t.app, 'POST', `/api/v1/me/invitations/${id}/accept`, { as });
+
+  it('401 without a session; 403 with an API token', async () => {
+    expect((await mine(null)).status).toBe(401);
+    const pat = await createToken(t, outsider, { scopes: ['write'] });
+    const res = await mine({ token: pat });
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe('session_required');
+  });
+
+  it('lists only the signed-in address’s pending, unexpired invitations, without tokens', async () => {
+    expect((await invite(admin, { email: 'Pending.Me@example.com', role: 'member' })).status).toBe(201);
+    expect((await invite(admin, { email: 'someone-else@example.com', role: 'member' })).status).toBe(201);
+    const me = await signIn(t, 'pending.me@example.com');
+    const res = await mine(me);
+    expect(res.status).toBe(200);
+    expect(res.body.data).toEqual([
+      { id: expect.any(String), workspaceName: 'Acme', role: 'member', invitedByName: expect.any(String), expiresAt: expect.any(String) },
+    ]);
+    expect(JSON.stringify(res.body)).not.toMatch(/inv_|someone-else/);
+    expect((await mine(outsider)).body.data).toEqual([]);
+  });
+
+  it('accepts by id for the invited address; 404 for another address’s invitation; 400 once used', async () => {
+    expect((await invite(admin, { email: 'by-id@example.com', role: 'member' })).status).toBe(201);
+    const byId = await signIn(t, 'by-id@example.com');
+    const [inv] = (await mine(byId)).body.data;
+    const stolen = await acceptMine(outsider, inv.id);
+    expect(stolen.status).toBe(404);
+    expect(stolen.body.errors[0].field).toBe('/params/invitationId');
+    expect((await acceptMine(byId, '00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    const bad = await acceptMine(byId, 'not-a-uuid');
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].field).toBe('/params/invitationId');
+    const res = await acceptMine(byId, inv.id);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ workspaceId: acme.workspace.id, workspaceName: 'Acme', urlSlug: acme.workspace.urlSlug, role: 'member', teamId: acme.team.id });
+    expect((await mine(byId)).body.data).toEqual([]);
+    const again = await acceptMine(byId, inv.id);
+    expect(again.status).toBe(400);
+    expect(again.body.code).toBe('invitation_used');
+  });
+
+  it('revoked and expired invitations are not listed; accepting them by id is 400', async () => {
+    const r = await invite(admin, { email: 'gone@example.com', role: 'member' });
+    const gone = await signIn(t, 'gone@example.com');
+    expect((await mine(gone)).body.data).toHaveLength(1);
+    expect((await api(t.app, 'DELETE', `/api/v1/invitations/${r.body.id}`, { as: admin })).status).toBe(204);
+    expect((await mine(gone)).body.data).toEqual([]);
+    const revoked = await acceptMine(gone, r.body.id);
+    expect(revoked.status).toBe(400);
+    expect(revoked.body.code).toBe('invitation_revoked');
   });
 });

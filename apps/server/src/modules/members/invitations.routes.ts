@@ -12,15 +12,24 @@ import {
   InvitationPreviewSchema,
   InvitationSchema,
   ListQuery,
+  MyInvitationListSchema,
   PreviewQuery,
 } from './members.schemas.ts';
 
 /**
- * Invitations under `/api/v1/invitations`: managing them, previewing and accepting a link.
+ * Invitations under `/api/v1/invitations`: managing them, previewing and accepting a link; and
+ * the signed-in user's own pending invitations under `/api/v1/me/invitations` (list, accept by id).
  * Inviting and revoking are workspace administration: tokens need the `admin` scope.
  */
 export async function invitationRoutes(app: App, deps: ModuleDeps) {
-  const invitations = createInvitationService(deps);
+  const invitations = createInvitationService({
+    ...deps,
+    // Locally (no SMTP) the link is printed as a plain line, as sign-in links are.
+    log: (line) => {
+      app.log.info(line);
+      if (deps.config.mode === 'local') process.stdout.write(`\n  ${line}\n\n`);
+    },
+  });
   app.addSchema(InvitationSchema);
 
   app.post('/api/v1/invitations', {
@@ -71,5 +80,25 @@ export async function invitationRoutes(app: App, deps: ModuleDeps) {
   }, async (req) => {
     const a = actorOf(req);
     return invitations.accept({ userId: a.userId, email: a.email }, req.body.token, requestOrigin(req));
+  });
+
+  // A browser session only, like accepting by token; matched by the account's verified address.
+  app.get('/api/v1/me/invitations', {
+    schema: { operationId: 'listMyInvitations', tags: ['invitations'], response: { 200: MyInvitationListSchema, ...errorResponses } },
+    config: { auth: 'session' },
+  }, async (req, reply) => {
+    reply.header('Cache-Control', 'no-store');
+    return invitations.listMine({ email: actorOf(req).email });
+  });
+
+  app.post('/api/v1/me/invitations/:invitationId/accept', {
+    schema: {
+      operationId: 'acceptMyInvitation', tags: ['invitations'], params: InvitationParams,
+      response: { 200: AcceptedInvitationSchema, ...errorResponses },
+    },
+    config: { auth: 'session' },
+  }, async (req) => {
+    const a = actorOf(req);
+    return invitations.acceptMine({ userId: a.userId, email: a.email }, req.params.invitationId, requestOrigin(req));
   });
 }

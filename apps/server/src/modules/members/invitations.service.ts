@@ -6,15 +6,21 @@
  *   pending invitation rotates its token and restarts its 7 days (the original's "resend").
  * - The token is `inv_` + 256 random bits; only its SHA-256 is stored. It reaches the invitee only
  *   by mail, as `<appUrl>/invite/<token>`, sent after commit; API responses never contain it.
- * - `preview` (public, rate-limited per IP) shows the workspace name, role and expiry, never the
- *   address. `accept` needs a browser session whose e-mail is the invited one; the new member
+ * - `preview` (public, rate-limited per IP) shows the workspace name, role, inviter's name and
+ *   expiry to whoever holds the token, never the address.
+ * - `listMine` lists the signed-in user's own pending, unexpired invitations (matched by their
+ *   verified e-mail: every account's address was proven by a magic link or a verified OIDC claim);
+ *   `acceptMine` accepts one of those by id, so a person who signs in normally can join without
+ *   the mailed link. Another address's invitation is a 404 there (its existence is not revealed).
+ * - Outside production the invitation link is also passed to `log` (the server log), as sign-in
+ *   links are, so a local install without SMTP can follow it. `accept` needs a browser session whose e-mail is the invited one; the new member
  *   joins the workspace's oldest live public team (as the original's accept and approved-domain
  *   auto-join do, inventory §2.6–2.7), so they see work from the start. Never a private team:
  *   its members choose who joins it.
  * Audit events: `invitation.created`, `invitation.resent`, `invitation.revoked`, `invitation.accepted`.
  */
 import { presentTeamMember } from '../teams/teams.presenter.ts';
-import { and, asc, eq, gt, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNull } from 'drizzle-orm';
 import { invitation, member, team, teamMember, user, workspace } from '@exponential/db';
 import type { Config } from '../../config.ts';
 import { createCursorCodec } from '../../lib/cursor.ts';
@@ -54,7 +60,7 @@ function oneLine(s: string): string {
 }
 
 /** Creates the invitations service. */
-export function createInvitationService(deps: MutationDeps & { config: Config; mailer: Mailer }) {
+export function createInvitationService(deps: MutationDeps & { config: Config; mailer: Mailer; log?: (line: string) => void }) {
   const db = deps.database.db;
   const cursors = createCursorCodec([deps.config.sessionSecret, ...(deps.config.sessionSecretPrevious ? [deps.config.sessionSecretPrevious] : [])]);
   const notManager = 'Only workspace owners and admins can manage invitations';
@@ -62,11 +68,69 @@ export function createInvitationService(deps: MutationDeps & { config: Config; m
   async function findByToken(token: string) {
     if (!token.startsWith('inv_')) return undefined;
     const [row] = await db
-      .select({ i: invitation, w: { id: workspace.id, name: workspace.name, urlSlug: workspace.urlSlug } })
+      .select({ i: invitation, w: { id: workspace.id, name: workspace.name, urlSlug: workspace.urlSlug }, inviterName: user.name })
       .from(invitation)
       .innerJoin(workspace, eq(workspace.id, invitation.workspaceId))
+      .leftJoin(user, eq(user.id, invitation.invitedById))
       .where(eq(invitation.tokenHash, sha256(token)));
     return row;
+  }
+
+  /**
+   * Joins the workspace of invitation `invitationId` for `actor` (see `accept`).
+   * @param field where a missing invitation is reported (`/body/token` or `/params/invitationId`)
+   */
+  async function acceptRow(actor: { userId: string; email: string }, found: { i: { id: string }; w: { id: string; name: string; urlSlug: string } }, field: string, meta: RequestOrigin) {
+    const r = await runMutation(deps, found.w.id, actor.userId, async (ctx) => {
+      const [inv] = await ctx.tx.select().from(invitation).where(eq(invitation.id, found.i.id)).for('update');
+      if (!inv) throw notFound('Invitation', field);
+      if (inv.email !== normalizeEmail(actor.email)) {
+        throw forbidden('This invitation was sent to another e-mail address', 'invitation_email_mismatch');
+      }
+      if (inv.status === 'accepted') throw badRequest('invitation_used', 'This invitation has already been used', field);
+      if (inv.status === 'revoked') throw badRequest('invitation_revoked', 'This invitation was revoked', field);
+      if (inv.expiresAt <= ctx.now) throw new AppError(400, 'invitation_expired', 'This invitation has expired; ask for a new one', [{ field, message: 'expired' }]);
+      await ctx.tx.update(invitation).set({ status: 'accepted', acceptedAt: ctx.now, updatedAt: ctx.now }).where(eq(invitation.id, inv.id));
+      const [existing] = await ctx.tx
+        .select({ role: member.role })
+        .from(member)
+        .where(and(eq(member.workspaceId, inv.workspaceId), eq(member.userId, actor.userId)));
+      let role: Role = existing?.role ?? inv.role;
+      let teamId: string | null = null;
+      if (!existing) {
+        const [m] = await ctx.tx
+          .insert(member)
+          .values({ id: newId(), workspaceId: inv.workspaceId, userId: actor.userId, role: inv.role, createdAt: ctx.now, updatedAt: ctx.now })
+          .returning();
+        const [u] = await ctx.tx.select({ name: user.name, email: user.email, avatarUrl: user.avatarUrl }).from(user).where(eq(user.id, actor.userId));
+        ctx.emit({ entity: 'member', id: m!.id, action: 'insert', data: presentMemberOp(m!, u!) });
+        role = m!.role;
+        const [first] = await ctx.tx
+          .select({ id: team.id })
+          .from(team)
+          .where(and(eq(team.workspaceId, inv.workspaceId), isNull(team.archivedAt), eq(team.isPrivate, false)))
+          .orderBy(asc(team.createdAt), asc(team.id))
+          .limit(1);
+        if (first) {
+          teamId = first.id;
+          await ctx.tx.insert(teamMember).values({ teamId, userId: actor.userId, workspaceId: inv.workspaceId, createdAt: ctx.now }).onConflictDoNothing();
+          const tm = presentTeamMember(teamId, actor.userId);
+          ctx.emit({ entity: 'teamMember', id: tm.id, action: 'insert', data: tm, teamId });
+        }
+      }
+      await recordAudit(ctx.tx, {
+        workspaceId: inv.workspaceId,
+        actorId: actor.userId,
+        action: 'invitation.accepted',
+        targetType: 'invitation',
+        targetId: inv.id,
+        metadata: { role, alreadyMember: !!existing },
+        ...meta,
+        at: ctx.now,
+      });
+      return { workspaceId: found.w.id, workspaceName: found.w.name, urlSlug: found.w.urlSlug, role, teamId };
+    });
+    return r.value;
   }
 
   return {
@@ -113,16 +177,17 @@ export function createInvitationService(deps: MutationDeps & { config: Config; m
         const [w] = await ctx.tx.select({ name: workspace.name }).from(workspace).where(eq(workspace.id, actor.workspaceId));
         const workspaceName = oneLine(w!.name);
         const link = `${deps.config.appUrl}/invite/${token}`;
-        ctx.afterCommit(() =>
-          deps.mailer.send({
+        ctx.afterCommit(() => {
+          if (deps.config.mode !== 'production') deps.log?.(`Invitation link for ${email} (${workspaceName}): ${link}`);
+          return deps.mailer.send({
             to: email,
             subject: `${oneLine(actor.name)} invited you to ${workspaceName} on exponential`,
             text:
               `${oneLine(actor.name)} invited you to join the workspace "${workspaceName}" on exponential as ${input.role === 'admin' ? 'an admin' : `a ${input.role}`}.\n\n` +
               `Accept the invitation:\n${link}\n\n` +
               `The link works until ${expiresAt.toUTCString()} and only for ${email}. If you did not expect it, ignore this e-mail.\n`,
-          }),
-        );
+          });
+        });
         return { invitation: presentInvitation(row!), created: !pending };
       });
       return r.value;
@@ -173,12 +238,13 @@ export function createInvitationService(deps: MutationDeps & { config: Config; m
       });
     },
 
-    /** What an invitation link leads to, without the invited address. @throws AppError 404 */
+    /** What an invitation link leads to (workspace, inviter's name, role, expiry), without the invited address. @throws AppError 404 */
     async preview(token: string) {
       const row = await findByToken(token);
       if (!row) throw notFound('Invitation', '/query/token');
       return {
         workspaceName: row.w.name,
+        invitedByName: row.inviterName ?? null,
         role: row.i.role,
         expiresAt: row.i.expiresAt.toISOString(),
         valid: row.i.status === 'pending' && row.i.expiresAt > deps.clock.now(),
@@ -192,56 +258,45 @@ export function createInvitationService(deps: MutationDeps & { config: Config; m
     async accept(actor: { userId: string; email: string }, token: string, meta: RequestOrigin) {
       const found = await findByToken(token);
       if (!found) throw notFound('Invitation', '/body/token');
-      const r = await runMutation(deps, found.w.id, actor.userId, async (ctx) => {
-        const [inv] = await ctx.tx.select().from(invitation).where(eq(invitation.id, found.i.id)).for('update');
-        if (!inv) throw notFound('Invitation', '/body/token');
-        if (inv.email !== normalizeEmail(actor.email)) {
-          throw forbidden('This invitation was sent to another e-mail address', 'invitation_email_mismatch');
-        }
-        if (inv.status === 'accepted') throw badRequest('invitation_used', 'This invitation has already been used', '/body/token');
-        if (inv.status === 'revoked') throw badRequest('invitation_revoked', 'This invitation was revoked', '/body/token');
-        if (inv.expiresAt <= ctx.now) throw new AppError(400, 'invitation_expired', 'This invitation has expired; ask for a new one', [{ field: '/body/token', message: 'expired' }]);
-        await ctx.tx.update(invitation).set({ status: 'accepted', acceptedAt: ctx.now, updatedAt: ctx.now }).where(eq(invitation.id, inv.id));
-        const [existing] = await ctx.tx
-          .select({ role: member.role })
-          .from(member)
-          .where(and(eq(member.workspaceId, inv.workspaceId), eq(member.userId, actor.userId)));
-        let role: Role = existing?.role ?? inv.role;
-        let teamId: string | null = null;
-        if (!existing) {
-          const [m] = await ctx.tx
-            .insert(member)
-            .values({ id: newId(), workspaceId: inv.workspaceId, userId: actor.userId, role: inv.role, createdAt: ctx.now, updatedAt: ctx.now })
-            .returning();
-          const [u] = await ctx.tx.select({ name: user.name, email: user.email, avatarUrl: user.avatarUrl }).from(user).where(eq(user.id, actor.userId));
-          ctx.emit({ entity: 'member', id: m!.id, action: 'insert', data: presentMemberOp(m!, u!) });
-          role = m!.role;
-          const [first] = await ctx.tx
-            .select({ id: team.id })
-            .from(team)
-            .where(and(eq(team.workspaceId, inv.workspaceId), isNull(team.archivedAt), eq(team.isPrivate, false)))
-            .orderBy(asc(team.createdAt), asc(team.id))
-            .limit(1);
-          if (first) {
-            teamId = first.id;
-            await ctx.tx.insert(teamMember).values({ teamId, userId: actor.userId, workspaceId: inv.workspaceId, createdAt: ctx.now }).onConflictDoNothing();
-            const tm = presentTeamMember(teamId, actor.userId);
-            ctx.emit({ entity: 'teamMember', id: tm.id, action: 'insert', data: tm, teamId });
-          }
-        }
-        await recordAudit(ctx.tx, {
-          workspaceId: inv.workspaceId,
-          actorId: actor.userId,
-          action: 'invitation.accepted',
-          targetType: 'invitation',
-          targetId: inv.id,
-          metadata: { role, alreadyMember: !!existing },
-          ...meta,
-          at: ctx.now,
-        });
-        return { workspaceId: found.w.id, workspaceName: found.w.name, urlSlug: found.w.urlSlug, role, teamId };
-      });
-      return r.value;
+      return acceptRow(actor, found, '/body/token', meta);
+    },
+
+    /**
+     * The signed-in user's pending, unexpired invitations (by their verified address), newest
+     * first, at most 50: id, workspace name, role, inviter's name, expiry. Never a token.
+     */
+    async listMine(actor: { email: string }) {
+      const rows = await db
+        .select({ i: invitation, workspaceName: workspace.name, inviterName: user.name })
+        .from(invitation)
+        .innerJoin(workspace, eq(workspace.id, invitation.workspaceId))
+        .leftJoin(user, eq(user.id, invitation.invitedById))
+        .where(and(eq(invitation.email, normalizeEmail(actor.email)), eq(invitation.status, 'pending'), gt(invitation.expiresAt, deps.clock.now())))
+        .orderBy(desc(invitation.createdAt), desc(invitation.id))
+        .limit(50);
+      return {
+        data: rows.map((r) => ({
+          id: r.i.id,
+          workspaceName: r.workspaceName,
+          role: r.i.role,
+          invitedByName: r.inviterName ?? null,
+          expiresAt: r.i.expiresAt.toISOString(),
+        })),
+      };
+    },
+
+    /**
+     * Accepts one of the signed-in user's own invitations by id (as `accept` does with a token).
+     * @throws AppError 404 (unknown, or addressed to someone else), 400 `invitation_used` | `invitation_revoked` | `invitation_expired`
+     */
+    async acceptMine(actor: { userId: string; email: string }, invitationId: string, meta: RequestOrigin) {
+      const [found] = await db
+        .select({ i: { id: invitation.id }, w: { id: workspace.id, name: workspace.name, urlSlug: workspace.urlSlug } })
+        .from(invitation)
+        .innerJoin(workspace, eq(workspace.id, invitation.workspaceId))
+        .where(and(eq(invitation.id, invitationId), eq(invitation.email, normalizeEmail(actor.email))));
+      if (!found) throw notFound('Invitation', '/params/invitationId', invitationId);
+      return acceptRow(actor, found, '/params/invitationId', meta);
     },
   };
 }

@@ -63,6 +63,8 @@ export const PreviewQuery = Type.Object({ token: InvitationToken }, { additional
 /** What an invitation link shows before sign-in: never the invited address. */
 export const InvitationPreviewSchema = Type.Object({
   workspaceName: Type.String(),
+  /** Who sent it (null once their account is gone). */
+  invitedByName: Nullable(Type.String()),
   role: RoleSchema,
   expiresAt: Timestamp,
   valid: Type.Boolean(),
@@ -80,3 +82,16 @@ export const AcceptedInvitationSchema = Type.Object({
   /** The team the new member was added to (the workspace's oldest live team), if any. */
   teamId: Nullable(Uuid),
 });
+
+/** One of the signed-in user's own pending invitations (`GET /me/invitations`): never a token. */
+export const MyInvitationSchema = Type.Object({
+  id: Uuid,
+  workspaceName: Type.String(),
+  role: RoleSchema,
+  /** Who sent it (null once their account is gone). */
+  invitedByName: Nullable(Type.String()),
+  expiresAt: Timestamp,
+});
+
+/** `200` of `GET /me/invitations`. */
+export const MyInvitationListSchema = Type.Object({ data: Type.Array(MyInvitationSchema) });
