@@ -1,6 +1,7 @@
 /**
  * Routes (code-based TanStack Router):
  *   /login, /onboarding, / (home: the last workspace)
+ *   /invite/$token                   → an invitation link; /invite resumes it after sign-in
  *   /$workspace                      → the workspace's first team
  *   /$workspace/my-issues
  *   /$workspace/team/$teamKey/$view  (view: all | active | backlog)
@@ -13,6 +14,7 @@
 import { createRootRoute, createRoute, createRouter, lazyRouteComponent } from '@tanstack/react-router';
 import { SignIn } from './features/auth/SignIn.tsx';
 import { MyIssuesScreen, TeamIssuesScreen } from './features/issues/list/screens.tsx';
+import { InviteResumeScreen, InviteScreen } from './features/onboarding/Invite.tsx';
 import { Onboarding } from './features/onboarding/Onboarding.tsx';
 import { AppShell, WorkspaceHome } from './features/shell/AppShell.tsx';
 import { Home, NotFound, Root } from './features/shell/Root.tsx';
@@ -28,6 +30,8 @@ const loginRoute = createRoute({
   validateSearch: (s: Record<string, unknown>): { next?: string } => (typeof s.next === 'string' ? { next: s.next } : {}),
 });
 const onboardingRoute = createRoute({ getParentRoute: () => rootRoute, path: '/onboarding', component: Onboarding });
+const inviteRoute = createRoute({ getParentRoute: () => rootRoute, path: '/invite/$token', component: InviteScreen });
+const inviteResumeRoute = createRoute({ getParentRoute: () => rootRoute, path: '/invite', component: InviteResumeScreen });
 const indexRoute = createRoute({ getParentRoute: () => rootRoute, path: '/', component: Home });
 
 const workspaceRoute = createRoute({ getParentRoute: () => rootRoute, path: '$workspace', component: AppShell });
@@ -60,6 +64,8 @@ const settingsTeamRoute = createRoute({
 const routeTree = rootRoute.addChildren([
   loginRoute,
   onboardingRoute,
+  inviteRoute,
+  inviteResumeRoute,
   indexRoute,
   workspaceRoute.addChildren([workspaceIndexRoute, myIssuesRoute, teamRoute, viewRoute, issueRoute, settingsRoute, settingsSectionRoute, settingsTeamRoute]),
 ]);

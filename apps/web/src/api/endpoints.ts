@@ -62,3 +62,46 @@ export const updateIssue = (id: string, body: UpdateIssueInput) =>
   request<Issue>('PATCH', `/api/v1/issues/${encodeURIComponent(id)}`, { body });
 
 export type { Page };
+
+/** What an invitation link leads to (public; never the invited address). */
+export interface InvitationPreview {
+  workspaceName: string;
+  invitedByName: string | null;
+  role: 'owner' | 'admin' | 'member' | 'guest';
+  expiresAt: string;
+  /** False once used, revoked or expired. */
+  valid: boolean;
+}
+
+/** One of the signed-in user's own pending invitations. */
+export interface MyInvitation {
+  id: string;
+  workspaceName: string;
+  role: InvitationPreview['role'];
+  invitedByName: string | null;
+  expiresAt: string;
+}
+
+/** The workspace joined by accepting an invitation. */
+export interface AcceptedInvitation {
+  workspaceId: string;
+  workspaceName: string;
+  urlSlug: string;
+  role: InvitationPreview['role'];
+  teamId: string | null;
+}
+
+/** `GET /api/v1/invitations/preview?token=`: ApiError 404 for an unknown token. */
+export const previewInvitation = (token: string) =>
+  request<InvitationPreview>('GET', '/api/v1/invitations/preview', { query: { token }, workspace: null });
+
+/** `POST /api/v1/invitations/accept`: joins with the mailed token (ApiError 400/403/404 with the server's message). */
+export const acceptInvitation = (token: string) =>
+  request<AcceptedInvitation>('POST', '/api/v1/invitations/accept', { body: { token }, workspace: null });
+
+/** `GET /api/v1/me/invitations`: the signed-in user's pending invitations (by verified e-mail). */
+export const listMyInvitations = async () => (await request<{ data: MyInvitation[] }>('GET', '/api/v1/me/invitations', { workspace: null })).data;
+
+/** `POST /api/v1/me/invitations/:id/accept`: joins through one of the user's own invitations. */
+export const acceptMyInvitation = (id: string) =>
+  request<AcceptedInvitation>('POST', `/api/v1/me/invitations/${encodeURIComponent(id)}/accept`, { workspace: null });

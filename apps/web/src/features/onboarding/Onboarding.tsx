@@ -1,6 +1,7 @@
 /**
  * Onboarding: a signed-in user without a workspace (or making another) creates one with its
- * first team. The URL slug and team key are suggested from the names and stay editable.
+ * first team. The URL slug and team key are suggested from the names and stay editable. Pending
+ * invitations to the user's address are offered above the form ("Join").
  */
 import { observer } from 'mobx-react-lite';
 import { type FormEvent, useState } from 'react';
@@ -11,6 +12,7 @@ import { useStore } from '../../store/context.tsx';
 import { Button, inputClass } from '../../ui/Button.tsx';
 import { Logo } from '../shell/Logo.tsx';
 import { Splash, useRequireSession } from '../shell/Root.tsx';
+import { PendingInvitations } from './Invite.tsx';
 import { slugify, teamKeyFor } from './names.ts';
 
 /** The onboarding screen. */
@@ -63,6 +65,9 @@ export const Onboarding = observer(function Onboarding() {
           <Logo size={40} />
           <h1 className="text-xl font-semibold">{first ? 'Create your workspace' : 'Create a new workspace'}</h1>
           <p className="text-muted">Workspaces hold your teams, issues and members. You can change these later.</p>
+        </div>
+        <div className="mb-6 empty:hidden">
+          <PendingInvitations />
         </div>
         <form className="flex flex-col gap-4 rounded-lg border border-line bg-elevated p-6 shadow-sm" onSubmit={submit}>
           <Field label="Workspace name" error={errorFor('name')}>
