@@ -11,7 +11,7 @@
  * else the oldest membership). Other Authorization schemes and `?access_token=` are refused (401).
  * Cookie-authenticated unsafe requests must come from an allowed Origin (CSRF).
  */
-import { and, asc, eq, inArray, isNull, lt, or } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { member, oauthToken, personalAccessToken, session, user, workspace, type Db } from '@exponential/db';
@@ -249,31 +249,33 @@ export default fp<AuthPluginOptions>(
       };
     }
 
+    // The token lookup runs on every token-authenticated request: built once, and a prepared
+    // statement on PostgreSQL (a unique-index lookup, so the generic plan is the right one).
+    const personalTokenQuery = db
+      .select({
+        tokenId: personalAccessToken.id,
+        scopes: personalAccessToken.scopes,
+        expiresAt: personalAccessToken.expiresAt,
+        revokedAt: personalAccessToken.revokedAt,
+        lastUsedAt: personalAccessToken.lastUsedAt,
+        workspaceId: personalAccessToken.workspaceId,
+        userId: user.id,
+        email: user.email,
+        name: user.name,
+        role: member.role,
+      })
+      .from(personalAccessToken)
+      .innerJoin(user, eq(user.id, personalAccessToken.userId))
+      .leftJoin(member, and(eq(member.userId, personalAccessToken.userId), eq(member.workspaceId, personalAccessToken.workspaceId)))
+      .where(eq(personalAccessToken.tokenHash, sql.placeholder('hash')))
+      .limit(1)
+      .prepare('auth_personal_access_token');
+
     async function resolveToken(raw: string): Promise<Actor> {
       if (raw.startsWith('oat_')) return resolveOAuthToken(raw);
       if (!raw.startsWith('pat_')) throw unauthenticated('Unknown token type', 'invalid_token');
       const now = clock.now();
-      const rows = await db
-        .select({
-          tokenId: personalAccessToken.id,
-          scopes: personalAccessToken.scopes,
-          expiresAt: personalAccessToken.expiresAt,
-          revokedAt: personalAccessToken.revokedAt,
-          lastUsedAt: personalAccessToken.lastUsedAt,
-          workspaceId: personalAccessToken.workspaceId,
-          userId: user.id,
-          email: user.email,
-          name: user.name,
-          role: member.role,
-        })
-        .from(personalAccessToken)
-        .innerJoin(user, eq(user.id, personalAccessToken.userId))
-        .leftJoin(
-          member,
-          and(eq(member.userId, personalAccessToken.userId), eq(member.workspaceId, personalAccessToken.workspaceId)),
-        )
-        .where(eq(personalAccessToken.tokenHash, sha256(raw)))
-        .limit(1);
+      const rows = await personalTokenQuery.execute({ hash: sha256(raw) });
       const t = rows[0];
       if (!t || t.revokedAt || (t.expiresAt && t.expiresAt <= now) || !t.role) {
         throw unauthenticated('The token is invalid, expired or revoked', 'invalid_token');
