@@ -39,6 +39,13 @@ const STANDARD = {
   'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=()',
   'x-frame-options': 'DENY',
   'cross-origin-opener-policy': 'same-origin',
+  // helmet's other defaults (the headers are computed once at start: all of them must be there)
+  'cross-origin-resource-policy': 'same-origin',
+  'origin-agent-cluster': '?1',
+  'x-dns-prefetch-control': 'off',
+  'x-download-options': 'noopen',
+  'x-permitted-cross-domain-policies': 'none',
+  'x-xss-protection': '0',
 };
 
 describe('security headers (local and test mode)', () => {
