@@ -18,7 +18,7 @@ import { JsonReader, readJson } from './imports.json.ts';
 import { DocBuilder, type ImportBatch, type ImportDoc, type ImportIssue, type IssueKey, type PreparedImport, preparedFrom } from './imports.model.ts';
 import { Slicer } from './imports.slicer.ts';
 import { markSanitized } from './imports.text.ts';
-import { applySkip, DocValidator, validateDoc, type Validation } from './imports.validate.ts';
+import { applySkip, DocValidator, type SkipFilter, validateDoc, type Validation } from './imports.validate.ts';
 import { parseExponentialCsv } from './parsers/exponential-csv.ts';
 import { parseExponentialJson } from './parsers/exponential-json.ts';
 import { parseGithubJson } from './parsers/github-json.ts';
@@ -142,10 +142,19 @@ async function parseCsvStreamed(table: CsvSource, format: ImportFormat, opts: Pa
   const keys = v.keys;
   const parentOf = new Map<string, string | null>();
   for (const k of keys) if (k.parentRef) parentOf.set(k.ref, k.parentRef);
-  const prepared: PreparedImport = {
+  const prepared = storedImport(doc, keys, stubs.comments.length + stubs.history.length, parts, filter, parentOf);
+  return { doc: prepared, validation: { errors, skipped } };
+}
+
+/**
+ * The {@link PreparedImport} of a streamed CSV: its batches come back from `parts`. Made in its
+ * own scope so that the closure keeps only these (not the validator's per-issue maps).
+ */
+function storedImport(doc: ImportDoc, keys: IssueKey[], bulkCount: number, parts: Buffer[], filter: SkipFilter | null, parentOf: Map<string, string | null>): PreparedImport {
+  return {
     doc,
     keys,
-    bulkCount: stubs.comments.length + stubs.history.length,
+    bulkCount,
     async *batches() {
       for (const part of parts) {
         const batch = deserialize(await inflate(part)) as ImportBatch;
@@ -158,7 +167,6 @@ async function parseCsvStreamed(table: CsvSource, format: ImportFormat, opts: Pa
       }
     },
   };
-  return { doc: prepared, validation: { errors, skipped } };
 }
 
 async function parseOrThrow(bytes: Uint8Array, opts: ParseOptions): Promise<ParsedUpload> {
