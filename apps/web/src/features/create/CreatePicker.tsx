@@ -7,8 +7,9 @@ import { observer } from 'mobx-react-lite';
 import type { Priority } from '../../api/types.ts';
 import { useStore } from '../../store/context.tsx';
 import { duePresets, formatDue, parseTypedDate } from '../pickers/dates.ts';
+import { LabelListDialog } from '../pickers/LabelPicker.tsx';
 import { ListDialog, type ListOption } from '../pickers/ListDialog.tsx';
-import { assigneeOptions, estimateOptions, issueOptions, labelOptions, NONE, parseEstimate, priorityOptions, stateOptions } from '../pickers/options.tsx';
+import { assigneeOptions, estimateOptions, issueOptions, NONE, parseEstimate, priorityOptions, stateOptions } from '../pickers/options.tsx';
 import { TeamBadge } from '../shell/Sidebar.tsx';
 import type { IssueDraft } from './drafts.ts';
 
@@ -64,14 +65,11 @@ export const CreatePicker = observer(function CreatePicker({
       );
     case 'labels':
       return (
-        <ListDialog
+        <LabelListDialog
           {...common}
           title="Labels"
           placeholder="Add labels…"
-          multiple
-          testId="label-picker"
-          emptyText="No labels match. Create labels in Settings › Teams."
-          options={labelOptions(store, form.teamId)}
+          teamId={form.teamId}
           selected={form.labelIds}
           onSelect={(id) => setForm((f) => ({ ...f, labelIds: f.labelIds.includes(id) ? f.labelIds.filter((l) => l !== id) : [...f.labelIds, id] }))}
         />

@@ -9,8 +9,9 @@ import type { RelationType } from '../../api/details.ts';
 import { useStore } from '../../store/context.tsx';
 import type { PickerKind } from '../../store/ui.ts';
 import { duePresets, formatDue, parseTypedDate } from './dates.ts';
+import { LabelListDialog } from './LabelPicker.tsx';
 import { ListDialog } from './ListDialog.tsx';
-import { assigneeOptions, estimateOptions, issueOptions, labelOptions, NONE, parseEstimate, priorityOptions, stateOptions } from './options.tsx';
+import { assigneeOptions, estimateOptions, issueOptions, NONE, parseEstimate, priorityOptions, stateOptions } from './options.tsx';
 
 const TITLES: Record<PickerKind, [string, string]> = {
   state: ['Change status', 'Change status to…'],
@@ -71,12 +72,9 @@ export const IssuePicker = observer(function IssuePicker({ kind, issueIds, arg }
       );
     case 'labels':
       return (
-        <ListDialog
+        <LabelListDialog
           {...common}
-          testId="label-picker"
-          multiple
-          emptyText="No labels match. Create labels in Settings › Teams."
-          options={labelOptions(store, first.teamId)}
+          teamId={first.teamId}
           selected={first.labelIds}
           onSelect={(labelId) => {
             // Toggle against the first issue's current labels (read now: the dialog stays open).

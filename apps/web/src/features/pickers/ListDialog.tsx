@@ -36,8 +36,10 @@ export interface ListDialogProps {
   onClose: () => void;
   /** Above the input, e.g. the identifier of the issue being changed. */
   context?: ReactNode;
-  /** Options derived from the typed text, listed first. */
+  /** Options derived from the typed text, listed first (last with `extraLast`). */
   extra?: (query: string) => ListOption[];
+  /** List `extra` after the options (e.g. "Create label …" below the labels that match). */
+  extraLast?: boolean;
   /** Rendered under the list (e.g. a date field). */
   footer?: ReactNode;
   testId?: string;
@@ -103,7 +105,7 @@ export function ListDialog(props: ListDialogProps) {
         />
         <Command.List className="max-h-[320px] overflow-y-auto p-1.5">
           <Command.Empty className="px-3 py-4 text-center text-muted">{props.emptyText ?? 'No match'}</Command.Empty>
-          {[...extra, ...options].map((o) => {
+          {(props.extraLast ? [...options, ...extra] : [...extra, ...options]).map((o) => {
             const on = selected.includes(o.id);
             const mixed = !on && partial.includes(o.id);
             return (

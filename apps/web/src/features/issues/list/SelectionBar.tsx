@@ -12,8 +12,7 @@ import { type BulkKind, listActions } from '../../../store/viewsSelection.ts';
 import { Avatar, PRIORITY_LABELS, PriorityIcon, StateIcon } from '../../../ui/icons.tsx';
 import { Kbd } from '../../../ui/Kbd.tsx';
 import { type PickerOption, PickerDialog } from '../../../ui/PickerDialog.tsx';
-import { ListDialog } from '../../pickers/ListDialog.tsx';
-import { labelOptions } from '../../pickers/options.tsx';
+import { LabelListDialog } from '../../pickers/LabelPicker.tsx';
 
 const NONE = '__none__';
 
@@ -104,14 +103,11 @@ export const SelectionBar = observer(function SelectionBar({ shown }: { shown: r
         </div>
       </div>
       {kind === 'labels' && (
-        <ListDialog
+        <LabelListDialog
           title={TITLES.labels}
           placeholder="Add or remove labels…"
           context={`${issues.length} issue${issues.length === 1 ? '' : 's'}`}
-          testId="label-picker"
-          multiple
-          emptyText="No labels match. Create labels in Settings › Teams."
-          options={labelOptions(store, labelTeam)}
+          teamId={labelTeam}
           selected={onAll}
           partial={onSome}
           onClose={() => actions.closeBulk()}
