@@ -125,6 +125,9 @@ async function parseCsvStreamed(table: CsvSource, format: ImportFormat, opts: Pa
   };
   table.batchRows = opts.batchRows ?? CSV_BATCH_ROWS;
   table.onBatch = flush;
+  // The file's structure is checked in a first pass, before any row is parsed (a file past the
+  // row limit is refused after tokenizing only). Jira's parser makes its own first pass.
+  if (format !== 'jira-csv') for await (const _ of table.rows({ scan: true })) await slicer.maybe();
   const parse = format === 'jira-csv' ? parseJiraCsv : format === 'linear-csv' ? parseLinearCsv : format === 'monorail-csv' ? parseMonorailCsv : parseExponentialCsv;
   await parse(table, slicer, b);
   await flush();
