@@ -75,14 +75,14 @@ export function DisplayMenu({ display, onChange, open, setOpen, teamGrouping }: 
           onClick={() => setOpen(!open)}
           title="Display options"
           data-testid="display-button"
-          className="inline-flex h-7 items-center gap-1.5 rounded-md border border-line px-2 text-sm text-muted shadow-xs hover:bg-hover hover:text-fg"
+          className="inline-flex h-7 shrink-0 items-center gap-1.5 rounded-md border border-line px-2 text-sm text-muted shadow-xs hover:bg-hover hover:text-fg"
         >
           <svg width="14" height="14" viewBox="0 0 14 14" aria-hidden>
             <path d="M2 4h10M2 10h10" stroke="currentColor" strokeWidth="1.4" strokeLinecap="round" />
             <circle cx="5" cy="4" r="1.6" fill="var(--bg)" stroke="currentColor" strokeWidth="1.3" />
             <circle cx="9" cy="10" r="1.6" fill="var(--bg)" stroke="currentColor" strokeWidth="1.3" />
           </svg>
-          Display
+          <span className="hidden sm:inline">Display</span>
         </button>
       }
     >

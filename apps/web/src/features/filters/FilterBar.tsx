@@ -99,7 +99,7 @@ export function AddFilterButton({ filter, onChange, teamId, open, setOpen }: Fil
           aria-expanded={open}
           onClick={() => setOpen(!open)}
           title="Filter (F)"
-          className="inline-flex h-7 items-center gap-1.5 rounded-md px-2 text-sm text-muted hover:bg-hover hover:text-fg"
+          className="inline-flex h-7 shrink-0 items-center gap-1.5 whitespace-nowrap rounded-md px-2 text-sm text-muted hover:bg-hover hover:text-fg"
           data-testid="filter-button"
         >
           <svg width="14" height="14" viewBox="0 0 14 14" aria-hidden>

@@ -58,10 +58,10 @@ export const ViewScreen = observer(function ViewScreen() {
       heading={
         <>
           {team ? <TeamBadge team={team} size={18} /> : <ViewGlyph />}
-          <h1 className="font-medium" data-testid="view-title">
+          <h1 className="truncate font-medium" data-testid="view-title">
             {view.name}
           </h1>
-          <span className="rounded border border-line px-1.5 text-xs text-muted">{view.isPersonal ? 'Personal' : team ? `Shared with ${team.name}` : 'Shared'}</span>
+          <span className="hidden rounded border border-line px-1.5 text-xs text-muted sm:inline">{view.isPersonal ? 'Personal' : team ? `Shared with ${team.name}` : 'Shared'}</span>
         </>
       }
       scope={scope}

@@ -7,7 +7,7 @@
 import type { FilterNode, ViewDisplay } from '@exponential/domain';
 import { useNavigate, useSearch } from '@tanstack/react-router';
 import { observer } from 'mobx-react-lite';
-import { lazy, type ReactNode, Suspense, useEffect, useMemo, useState } from 'react';
+import { lazy, type ReactNode, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Priority } from '../../../api/types.ts';
 import { useCommands } from '../../../commands/useCommands.ts';
 import { useStore } from '../../../store/context.tsx';
@@ -99,13 +99,20 @@ export const IssuesScreen = observer(function IssuesScreen({ heading, scope, bas
   );
 
   const create = () => store.ui.openCreateIssue(createDefaults);
-  const createIn = (g: IssueGroup) => {
-    const d: CreateIssueDefaults = { ...createDefaults };
-    if (g.kind === 'state' && g.value && store.states.get(g.value)) d.stateId = g.value;
-    if (g.kind === 'priority' && g.value) d.priority = g.value as Priority;
-    if (g.kind === 'assignee') d.assigneeId = g.value;
-    store.ui.openCreateIssue(d);
-  };
+  // Stable, so the memoized list does not render again when only the URL catches up with a
+  // filter change (the screen renders twice then; the list already shows the new rows).
+  const defaultsRef = useRef(createDefaults);
+  defaultsRef.current = createDefaults;
+  const createIn = useCallback(
+    (g: IssueGroup) => {
+      const d: CreateIssueDefaults = { ...defaultsRef.current };
+      if (g.kind === 'state' && g.value && store.states.get(g.value)) d.stateId = g.value;
+      if (g.kind === 'priority' && g.value) d.priority = g.value as Priority;
+      if (g.kind === 'assignee') d.assigneeId = g.value;
+      store.ui.openCreateIssue(d);
+    },
+    [store],
+  );
   const properties = useMemo(() => new Set(display.properties), [display.properties]);
   const filtered = !isEmptyFilter(filter);
   const modified = JSON.stringify(filter ?? null) !== JSON.stringify(baseFilter ?? null) || !!displayDiff(display, baseDisplay);
@@ -113,8 +120,10 @@ export const IssuesScreen = observer(function IssuesScreen({ heading, scope, bas
 
   return (
     <div className="relative flex min-h-0 flex-1 flex-col">
-      <header className="flex h-12 shrink-0 items-center gap-3 border-b border-line px-5">
-        {heading}
+      {/* One line at any width: the heading shrinks (and its tabs scroll) before the buttons do.
+          overflow-x-clip: a popover's autofocus before it is clamped must not scroll the page sideways. */}
+      <header className="flex h-12 shrink-0 items-center gap-2 overflow-x-clip border-b border-line px-3 sm:gap-3 sm:px-5">
+        <div className="flex min-w-0 shrink items-center gap-2 whitespace-nowrap sm:gap-3">{heading}</div>
         <AddFilterButton filter={filter} onChange={setFilter} teamId={scope.teamId} open={filterOpen} setOpen={setFilterOpen} />
         <span className="flex-1" />
         {actions?.({ filter, display, modified })}
@@ -124,8 +133,8 @@ export const IssuesScreen = observer(function IssuesScreen({ heading, scope, bas
           </Button>
         )}
         <DisplayMenu display={display} onChange={setDisplay} open={displayOpen} setOpen={setDisplayOpen} teamGrouping={!scope.teamId} />
-        <Button size="sm" variant="ghost" onClick={create} title="Create issue (C)" className="text-muted">
-          <PlusIcon size={12} /> New issue
+        <Button size="sm" variant="ghost" onClick={create} title="Create issue (C)" className="shrink-0 text-muted">
+          <PlusIcon size={12} /> <span className="hidden sm:inline">New issue</span>
         </Button>
       </header>
       <FilterBar filter={filter} onChange={setFilter} teamId={scope.teamId} />

@@ -58,12 +58,12 @@ function TriageHint() {
 
 function ViewTabs({ team, view, ws }: { team: Team; view: TeamView; ws: string }) {
   return (
-    <nav className="flex items-center gap-1" aria-label="Team views">
+    <nav className="flex min-w-0 items-center gap-1 overflow-x-auto [scrollbar-width:none]" aria-label="Team views">
       {([...(team.triageEnabled || view === 'triage' ? (['triage'] as const) : []), 'all', 'active', 'backlog'] as const).map((v) => (
         <Link
           key={v}
           to={paths.team(ws, team.key, v) as '/'}
-          className={`rounded-md border px-2.5 py-0.5 text-sm ${v === view ? 'border-line-strong bg-selected font-medium text-fg' : 'border-line text-muted hover:bg-hover hover:text-fg'}`}
+          className={`shrink-0 whitespace-nowrap rounded-md border px-2 py-0.5 text-sm sm:px-2.5 ${v === view ? 'border-line-strong bg-selected font-medium text-fg' : 'border-line text-muted hover:bg-hover hover:text-fg'}`}
         >
           {TEAM_VIEW_TITLES[v]}
         </Link>
@@ -115,7 +115,7 @@ export const TeamIssuesScreen = observer(function TeamIssuesScreen() {
         heading={
           <>
             <TeamBadge team={team} size={18} />
-            <h1 className="font-medium">{team.name}</h1>
+            <h1 className="sr-only truncate font-medium sm:not-sr-only">{team.name}</h1>
             <ViewTabs team={team} view={view} ws={store.workspace.urlSlug} />
             {view === 'triage' && <TriageHint />}
           </>
@@ -153,7 +153,7 @@ export const MyIssuesScreen = observer(function MyIssuesScreen() {
         heading={
           <>
             <NavIcon name="my" />
-            <h1 className="font-medium">My issues</h1>
+            <h1 className="truncate font-medium">My issues</h1>
           </>
         }
         scope={scope}
