@@ -1,7 +1,8 @@
 /**
  * The command palette (⌘K): every enabled command of the registry with its shortcut, plus the
  * store's issues matching the query (by identifier or title). Choosing an entry closes the
- * palette, then runs it.
+ * palette, then runs it. Commands match by the words of their own label (match.ts), not by
+ * cmdk's default fuzzy letter matching, so an issue title does not list unrelated commands.
  */
 import { Command } from 'cmdk';
 import { observer } from 'mobx-react-lite';
@@ -13,6 +14,7 @@ import { useStore } from '../../store/context.tsx';
 import { StateIcon } from '../../ui/icons.tsx';
 import { KbdAlternatives } from '../../ui/Kbd.tsx';
 import { Modal } from '../../ui/Modal.tsx';
+import { commandScore } from './match.ts';
 
 const GROUP_ORDER = ['Issue', 'Navigation', 'Teams', 'General', 'Preferences', 'Workspace'];
 
@@ -52,7 +54,12 @@ export const CommandPalette = observer(function CommandPalette() {
 
   return (
     <Modal label="Command menu" onClose={close} width="w-[640px]" testId="command-palette">
-      <Command label="Command menu" loop>
+      <Command
+        label="Command menu"
+        loop
+        // Issues are already filtered by searchIssues; commands by their label words only.
+        filter={(value, search, keywords) => (value.startsWith('issue ') ? 1 : commandScore(search, keywords ?? []))}
+      >
         <div className="flex items-center border-b border-line px-4">
           <Command.Input
             autoFocus
@@ -88,8 +95,8 @@ export const CommandPalette = observer(function CommandPalette() {
               {cmds.map((c) => (
                 <Command.Item
                   key={c.id}
-                  value={`${c.title} ${c.id}`}
-                  keywords={c.keywords ? [...c.keywords] : undefined}
+                  value={`command ${c.id}`}
+                  keywords={[c.title, ...(c.keywords ?? [])]}
                   onSelect={() => choose(c.run)}
                   className="flex h-9 items-center gap-2.5 rounded-md px-3"
                 >
