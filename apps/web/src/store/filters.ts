@@ -250,12 +250,21 @@ export function applyQuery(sorted: readonly Issue[], filter: FilterNode | undefi
   const cats = scope.categories;
   const hideDone = !display.showCompleted;
   const hideSubs = !display.showSubIssues;
-  const test = filter && !isEmptyFilter(filter) ? compileFilter(filter, { me: ctx.me, stateCategory: ctx.stateCategory }) : undefined;
+  // A few workflow states, ten thousand issues: each state's category is looked up once per pass
+  // (in the page the lookup is a tracked read of an observable map).
+  const categoryOf = new Map<string, StateCategory | undefined>();
+  const stateCategory = (id: string) => {
+    if (categoryOf.has(id)) return categoryOf.get(id);
+    const c = ctx.stateCategory(id);
+    categoryOf.set(id, c);
+    return c;
+  };
+  const test = filter && !isEmptyFilter(filter) ? compileFilter(filter, { me: ctx.me, stateCategory }) : undefined;
   const out: Issue[] = [];
   for (const i of sorted) {
     if (i.archivedAt) continue;
     if (cats || hideDone) {
-      const c = ctx.stateCategory(i.stateId);
+      const c = stateCategory(i.stateId);
       if (cats && (!c || !cats.has(c))) continue;
       if (hideDone && (c === 'completed' || c === 'canceled')) continue;
     }
