@@ -198,3 +198,48 @@ export async function scrollList(page: Page, frames: number, step: number): Prom
     { frames, step },
   );
 }
+
+/** Main-thread work of one phase, from a Chromium trace: thread (CPU) time, not wall time. */
+export interface PhaseCpu {
+  /** Main-thread tasks of the renderer in the phase. */
+  tasks: number;
+  /** Sum of their thread time, ms. */
+  totalMs: number;
+  /** The task with the longest thread time: its thread time and its wall duration, ms. */
+  longest: { cpuMs: number; wallMs: number };
+  /** Tasks whose wall duration exceeded 50 ms, and how many of them also used over 50 ms of thread time. */
+  over50Wall: number;
+  over50Cpu: number;
+}
+
+/**
+ * Runs `run` while Chromium records a light trace (task boundaries only: categories `toplevel`
+ * and `devtools.timeline`) and sums the renderer main thread's tasks by their thread time
+ * (`tdur`, the CPU the thread actually got) next to their wall duration (`dur`). On a machine
+ * whose CPUs are shared, a task's wall time includes the time the thread waited for a CPU; the
+ * thread time is the app's own work. Tracing costs a little, so timed figures are taken in a
+ * separate, untraced pass.
+ */
+export async function phaseCpu<T>(browser: import('@playwright/test').Browser, page: Page, run: () => Promise<T>): Promise<[T, PhaseCpu]> {
+  await browser.startTracing(page, { categories: ['toplevel', 'devtools.timeline'] });
+  const result = await run();
+  const trace = JSON.parse((await browser.stopTracing()).toString('utf8')) as {
+    traceEvents: Array<{ name: string; ph: string; pid: number; tid: number; dur?: number; tdur?: number; args?: { name?: string } }>;
+  };
+  const ev = trace.traceEvents;
+  const main = ev.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  const tasks = main ? ev.filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask') : [];
+  let longest = { cpuMs: 0, wallMs: 0 };
+  let totalMs = 0;
+  let over50Wall = 0;
+  let over50Cpu = 0;
+  for (const t of tasks) {
+    const cpu = (t.tdur ?? 0) / 1000;
+    const wall = (t.dur ?? 0) / 1000;
+    totalMs += cpu;
+    if (cpu > longest.cpuMs) longest = { cpuMs: cpu, wallMs: wall };
+    if (wall > 50) over50Wall++;
+    if (cpu > 50) over50Cpu++;
+  }
+  return [result, { tasks: tasks.length, totalMs, longest, over50Wall, over50Cpu }];
+}

@@ -12,7 +12,9 @@
  *      load (empty IndexedDB: bootstrap over the network) for comparison;
  *   3. time per filter change over N issues: in Node on the same code (budget < 16 ms), and
  *      end to end in the page (click → list changed → next frame);
- *   4. long tasks while scrolling the virtualized list (budget: none over 50 ms).
+ *   4. long tasks while scrolling the virtualized list (budget: none over 50 ms);
+ *   5. the filter changes and both scrolls once more under a light Chromium trace: each
+ *      main-thread task's thread (CPU) time next to its wall time (see `phaseCpu`).
  * Prints a table and writes JSON. Numbers depend on the machine: this one is 2 shared cores.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,7 +23,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
 import { filterMicro } from './filter-micro.ts';
-import { measureJs, median, PROBES, scrollList, timeFilterChanges, timeReload } from './measure.ts';
+import { measureJs, median, PROBES, phaseCpu, scrollList, timeFilterChanges, timeReload } from './measure.ts';
 import { buildWeb, repoRoot, seedWorkspace, signIn, startServer } from './seed.ts';
 
 const { values } = parseArgs({
@@ -119,6 +121,23 @@ async function main() {
     const wheel = await scrollList(page, 300, 120);
     log(`scroll: fast ${fast.longTasks.length} long tasks (max ${ms(Math.max(0, ...fast.longTasks))}), wheel ${wheel.longTasks.length}`);
 
+    // The same three phases again under a light trace: the main thread's thread (CPU) time per
+    // task, to tell the app's own work from time spent waiting for a CPU on a shared machine.
+    await page.goto(`${listUrl}?filter=${filter}`);
+    await page.getByTestId('filter-op').waitFor();
+    await page.getByTestId('issue-row').first().waitFor();
+    await page.waitForTimeout(1000);
+    const [, filterCpu] = await phaseCpu(browser, page, () => timeFilterChanges(page, Number(values['filter-changes'])));
+    await page.goto(listUrl);
+    await page.getByTestId('issue-row').first().waitFor();
+    await page.waitForTimeout(1500);
+    const [, wheelCpu] = await phaseCpu(browser, page, () => scrollList(page, 300, 120));
+    await page.goto(listUrl);
+    await page.getByTestId('issue-row').first().waitFor();
+    await page.waitForTimeout(1500);
+    const [, fastCpu] = await phaseCpu(browser, page, () => scrollList(page, 400, 1000));
+    log(`thread time: filter longest ${ms(filterCpu.longest.cpuMs)}, wheel longest ${ms(wheelCpu.longest.cpuMs)}, fast longest ${ms(fastCpu.longest.cpuMs)}`);
+
     const micro = filterMicro(N);
     const result = {
       date: new Date().toISOString(),
@@ -131,6 +150,7 @@ async function main() {
       pageFilter: { samples: pageFilter, commitMedian: median(commits), commitMax: Math.max(...commits), frameMedian: median(frames), frameMax: Math.max(...frames) },
       micro,
       scroll: { fast, wheel },
+      threadTime: { filter: filterCpu, wheel: wheelCpu, fast: fastCpu },
     };
     const out = path.resolve(repoRoot, values.out!);
     mkdirSync(path.dirname(out), { recursive: true });
@@ -151,6 +171,17 @@ async function main() {
       ['  frame gap p95 / max', `${ms(fast.p95FrameGap)} / ${ms(fast.maxFrameGap)}`, '—'],
       ['Scroll 300 frames × 120 px: long tasks, longest', `${wheel.longTasks.length}, ${ms(Math.max(0, ...wheel.longTasks))}`, 'none'],
       ['  frame gap p95 / max', `${ms(wheel.p95FrameGap)} / ${ms(wheel.maxFrameGap)}`, '—'],
+      ...(
+        [
+          ['filter changes', filterCpu, Number(values['filter-changes'])],
+          ['scroll × 120 px', wheelCpu, 300],
+          ['scroll × 1000 px', fastCpu, 400],
+        ] as const
+      ).map(([name, c, n]): [string, string, string] => [
+        `Traced pass, ${name}: longest task's thread time (its wall time); tasks over 50 ms wall / thread; thread time per ${name.startsWith('filter') ? 'change' : 'frame'}`,
+        `${ms(c.longest.cpuMs)} (${ms(c.longest.wallMs)}); ${c.over50Wall} / ${c.over50Cpu}; ${ms(c.totalMs / n)}`,
+        '—',
+      ]),
     ];
     const load = os.loadavg().map((x) => x.toFixed(1)).join(' / ');
     process.stdout.write(`\n${os.cpus().length} CPUs, load average (1/5/15 min) ${load}\n\n| B11 measure | result | budget |\n|---|---|---|\n${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}\n\nJSON: ${path.relative(repoRoot, out)}\n`);
