@@ -22,7 +22,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 export const SERVER_BUNDLE = path.join(root, 'apps/server/dist/server.mjs');
 const SOURCES = ['apps/server/src', 'packages/db/src', 'packages/domain/src'].map((d) => path.join(root, d));
 
-function newest(dir) {
+/** The newest modification time (ms) of any file below `dir`. */
+export function newest(dir) {
   let t = 0;
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name);

@@ -5,21 +5,12 @@
  * otherwise. Should the bundle fail to build, the server runs from its TypeScript through tsx.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { buildServer, SERVER_BUNDLE, serverBundleIsStale } from './build-server.mjs';
+import { buildServer, newest, SERVER_BUNDLE, serverBundleIsStale } from './build-server.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 process.chdir(root);
-
-function newest(dir) {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
 
 const web = 'apps/web';
 if (existsSync(path.join(web, 'index.html'))) {

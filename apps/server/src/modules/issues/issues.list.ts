@@ -241,7 +241,7 @@ function decodeCursor(codec: CursorCodec, cursor: string, orderBy: IssueOrderNam
 const labelIdsSql = sql<string[]>`array(select ${issueLabel.labelId} from ${issueLabel} where ${issueLabel.issueId} = ${issue.id} order by ${issueLabel.labelId})`;
 
 /**
- * The list columns, named as `IssueListItem` names them (see presentIssueListItem), in its order:
+ * The list columns, named as `IssueListItem` names them (see PresentedIssueListItem), in its order:
  * no `description`, label ids folded in. Rows come back from the driver with these names and are
  * finished in place by {@link finishRow}: `identifier` carries the team key until then, `priority`
  * the stored number, timestamps PostgreSQL's text.

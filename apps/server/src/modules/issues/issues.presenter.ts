@@ -37,36 +37,11 @@ export type IssueListRow = Pick<
 >;
 
 /**
- * An issue as lists show it (`GET /issues`): every field of {@link presentIssue} except
- * `description`, which only the single issue (`GET /issues/:id`), writes, sync and exports carry.
+ * An issue as lists show it (`GET /issues`, built in SQL by issues.list.ts): every field of
+ * {@link presentIssue} except `description`, which only the single issue (`GET /issues/:id`),
+ * writes, sync and exports carry.
  */
-export function presentIssueListItem(row: IssueListRow, teamKey: string, labelIds: string[]) {
-  return {
-    id: row.id,
-    identifier: `${teamKey}-${row.number}`,
-    number: row.number,
-    teamId: row.teamId,
-    title: row.title,
-    stateId: row.stateId,
-    priority: PRIORITIES[row.priority] ?? 'none',
-    estimate: row.estimate,
-    assigneeId: row.assigneeId,
-    creatorId: row.creatorId,
-    parentId: row.parentId,
-    labelIds,
-    sortOrder: row.sortOrder,
-    dueDate: row.dueDate,
-    startedAt: iso(row.startedAt),
-    completedAt: iso(row.completedAt),
-    canceledAt: iso(row.canceledAt),
-    archivedAt: iso(row.archivedAt),
-    createdAt: iso(row.createdAt) as string,
-    updatedAt: iso(row.updatedAt) as string,
-  };
-}
-
-/** The presented list item's type. */
-export type PresentedIssueListItem = ReturnType<typeof presentIssueListItem>;
+export type PresentedIssueListItem = Omit<PresentedIssue, 'description'>;
 
 /**
  * An issue as REST and sync show it. `identifier` is computed from the team's current key, so

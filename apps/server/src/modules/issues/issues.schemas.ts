@@ -80,7 +80,7 @@ const IssueTail = {
 export const IssueSchema = Type.Object({ ...IssueHead, description: Nullable(Type.String()), ...IssueTail }, { $id: 'Issue' });
 
 /**
- * An issue as `GET /issues` lists it (see presentIssueListItem): the list columns, every field of
+ * An issue as `GET /issues` lists it (see PresentedIssueListItem): the list columns, every field of
  * `Issue` but `description` (read one issue for it).
  */
 export const IssueListItemSchema = Type.Object({ ...IssueHead, ...IssueTail }, { $id: 'IssueListItem' });
