@@ -178,7 +178,7 @@ async function main() {
           ['scroll × 1000 px', fastCpu, 400],
         ] as const
       ).map(([name, c, n]): [string, string, string] => [
-        `Traced pass, ${name}: longest task's thread time (its wall time); tasks over 50 ms wall / thread; thread time per ${name.startsWith('filter') ? 'change' : 'frame'}`,
+        `Traced pass, ${name}: longest task's thread time (its wall time); tasks over 50 ms wall / thread; the phase's whole main-thread time per ${name.startsWith('filter') ? 'change' : 'frame'}`,
         `${ms(c.longest.cpuMs)} (${ms(c.longest.wallMs)}); ${c.over50Wall} / ${c.over50Cpu}; ${ms(c.totalMs / n)}`,
         '—',
       ]),
