@@ -70,7 +70,7 @@ function samplesOf(events: TraceEvent[], pid: number, tid: number): Array<[numbe
   inclusive = new Map();
   const start = events.find((e) => e.name === 'Profile' && e.pid === pid && e.tid === tid);
   if (!start) return out;
-  let t = (start.args?.data as { startTime: number }).startTime;
+  let t = (start.args?.data as { startTime?: number } | undefined)?.startTime ?? 0;
   for (const e of events) {
     if (e.name !== 'ProfileChunk' || e.pid !== pid || e.id !== start.id) continue;
     const data = e.args?.data as { cpuProfile?: { nodes?: ProfileNode[]; samples?: number[] }; timeDeltas?: number[] };
@@ -101,7 +101,10 @@ function samplesOf(events: TraceEvent[], pid: number, tid: number): Array<[numbe
 function analyse(label: string, trace: Buffer): void {
   const { traceEvents: events } = JSON.parse(trace.toString('utf8')) as { traceEvents: TraceEvent[] };
   const main = events.find((e) => e.ph === 'M' && e.name === 'thread_name' && (e.args as { name: string }).name === 'CrRendererMain');
-  if (!main) return log(`${label}: no renderer main thread in the trace`);
+  if (!main) {
+    log(`${label}: no renderer main thread in the trace`);
+    return;
+  }
   const onMain = events.filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur !== undefined);
   const tasks = onMain.filter((e) => e.name === 'ThreadControllerImpl::RunTask' && (values['by-cpu'] ? ((e as { tdur?: number }).tdur ?? 0) : e.dur!) > THRESHOLD_US);
   const samples = samplesOf(events, main.pid, main.tid);
