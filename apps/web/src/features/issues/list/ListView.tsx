@@ -248,7 +248,9 @@ const VirtualRows = observer(function VirtualRows({ scroller, virtualizerRef, lr
     count: rows.length,
     getScrollElement: () => scroller.current,
     estimateSize,
-    overscan: 10,
+    // Rows mounted beyond the viewport on each side (200 px): a filter change re-renders every
+    // mounted row, so 10 (400 px) made clicks about a sixth dearer in main-thread time (B11 A/B).
+    overscan: 5,
     getItemKey,
   });
   virtualizerRef.current = virtualizer;
