@@ -53,6 +53,12 @@ export async function buildServer() {
   return Date.now() - t0;
 }
 
+/** Builds the bundle only when it is stale; resolves with its path. Throws on build errors. */
+export async function ensureServerBundle() {
+  if (serverBundleIsStale()) await buildServer();
+  return SERVER_BUNDLE;
+}
+
 async function bundle(build) {
   const outDir = path.dirname(SERVER_BUNDLE);
   const relative = (file) => path.relative(outDir, file).split(path.sep).join('/');

@@ -120,8 +120,8 @@ export const API_MAIN = 'apps/server/dist/server.mjs';
 /** Builds the API bundle when it is missing or older than its sources. */
 export async function ensureServerBundle(): Promise<void> {
   // @ts-expect-error: a plain ES module script without type declarations
-  const b = (await import('../../scripts/build-server.mjs')) as { serverBundleIsStale(): boolean; buildServer(): Promise<number> };
-  if (b.serverBundleIsStale()) await b.buildServer();
+  const b = (await import('../../scripts/build-server.mjs')) as { ensureServerBundle(): Promise<string> };
+  await b.ensureServerBundle();
 }
 /** The bare baseline server's entry point. */
 export const BARE_MAIN = 'bench/bare-server.ts';

@@ -24,7 +24,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Browser, chromium, type Page } from '@playwright/test';
 import { median, PROBES, percentile, scrollList, timeFilterChanges } from './measure.ts';
-import { seedWorkspace, signIn, startServer } from './seed.ts';
+import { seedWorkspace, signIn, startServer, waitForStoredIssues } from './seed.ts';
 
 const { values } = parseArgs({
   options: {
@@ -218,25 +218,7 @@ async function main() {
     const listUrl = `/${ws.slug}/team/${ws.key}/all`;
     await page.goto(listUrl);
     await page.getByTestId('issue-row').first().waitFor({ timeout: 120_000 });
-    await page.waitForFunction(
-      async (n) => {
-        const names = (await indexedDB.databases()).map((d) => d.name ?? '').filter((x) => x.startsWith('exponential-sync:'));
-        if (!names.length) return false;
-        const db = await new Promise<IDBDatabase>((res, rej) => {
-          const r = indexedDB.open(names[0]!);
-          r.onsuccess = () => res(r.result);
-          r.onerror = () => rej(r.error);
-        });
-        const count = await new Promise<number>((res) => {
-          const r = db.transaction('issue').objectStore('issue').count();
-          r.onsuccess = () => res(r.result);
-        });
-        db.close();
-        return count >= n;
-      },
-      N,
-      { timeout: 120_000, polling: 500 },
-    );
+    await waitForStoredIssues(page, N);
     log(`seeded ${N}; load ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')}`);
 
     const filter = encodeURIComponent(JSON.stringify({ and: [{ field: 'priority', op: 'is', value: 'urgent' }] }));

@@ -24,7 +24,7 @@ import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
 import { filterMicro } from './filter-micro.ts';
 import { measureJs, median, PROBES, phaseCpu, scrollList, timeFilterChanges, timeReload } from './measure.ts';
-import { buildWeb, repoRoot, seedWorkspace, signIn, startServer } from './seed.ts';
+import { buildWeb, repoRoot, seedWorkspace, signIn, startServer, waitForStoredIssues } from './seed.ts';
 
 const { values } = parseArgs({
   options: {
@@ -72,25 +72,7 @@ async function main() {
     })();
     log(`cold load: first row ${ms(cold.row)}, interactive ${ms(cold.interactive)}`);
     // Wait until the copy in IndexedDB holds every issue.
-    await page.waitForFunction(
-      async (n) => {
-        const names = (await indexedDB.databases()).map((d) => d.name ?? '').filter((x) => x.startsWith('exponential-sync:'));
-        if (!names.length) return false;
-        const db = await new Promise<IDBDatabase>((res, rej) => {
-          const r = indexedDB.open(names[0]!);
-          r.onsuccess = () => res(r.result);
-          r.onerror = () => rej(r.error);
-        });
-        const count = await new Promise<number>((res) => {
-          const r = db.transaction('issue').objectStore('issue').count();
-          r.onsuccess = () => res(r.result);
-        });
-        db.close();
-        return count >= n;
-      },
-      N,
-      { timeout: 120_000, polling: 500 },
-    );
+    await waitForStoredIssues(page, N);
 
     const js = await measureJs(page, listUrl);
     log(`JS: initial ${kb(js.initialGzip)} gzip, later ${kb(js.laterGzip)}`);

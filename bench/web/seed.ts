@@ -157,3 +157,30 @@ export async function seedWorkspace(context: BrowserContext, baseURL: string, em
   }
   throw new Error('import did not finish in 5 minutes');
 }
+
+/**
+ * Waits until the web app's IndexedDB copy (the `exponential-sync:*` database, store `issue`)
+ * holds at least `n` issues, polling every 500 ms.
+ * @throws Playwright's TimeoutError after 120 s
+ */
+export async function waitForStoredIssues(page: Page, n: number): Promise<void> {
+  await page.waitForFunction(
+    async (want) => {
+      const names = (await indexedDB.databases()).map((d) => d.name ?? '').filter((x) => x.startsWith('exponential-sync:'));
+      if (!names.length) return false;
+      const db = await new Promise<IDBDatabase>((res, rej) => {
+        const r = indexedDB.open(names[0]!);
+        r.onsuccess = () => res(r.result);
+        r.onerror = () => rej(r.error);
+      });
+      const count = await new Promise<number>((res) => {
+        const r = db.transaction('issue').objectStore('issue').count();
+        r.onsuccess = () => res(r.result);
+      });
+      db.close();
+      return count >= want;
+    },
+    n,
+    { timeout: 120_000, polling: 500 },
+  );
+}

@@ -49,9 +49,8 @@ export async function startServer(
   let args = ['--import', 'tsx', 'apps/server/src/main.ts'];
   if (opts.entry === 'bundle') {
     // @ts-expect-error: a plain ES module script without type declarations
-    const b = (await import('../../../scripts/build-server.mjs')) as { serverBundleIsStale(): boolean; buildServer(): Promise<number>; SERVER_BUNDLE: string };
-    if (b.serverBundleIsStale()) await b.buildServer();
-    args = ['--enable-source-maps', b.SERVER_BUNDLE];
+    const b = (await import('../../../scripts/build-server.mjs')) as { ensureServerBundle(): Promise<string> };
+    args = ['--enable-source-maps', await b.ensureServerBundle()];
   }
   const child = spawn(process.execPath, args, {
     cwd: root,

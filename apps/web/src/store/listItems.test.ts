@@ -2,6 +2,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Issue, IssueListItem } from '../api/types.ts';
 import { loadFullIssue, mergeListItem, upsertListItems } from './listItems.ts';
+import { mkIssue } from './filtersFixtures.ts';
 import { IndexedTable } from './table.ts';
 
 /** The stand-in for `GET /issues/:id`: answers with `answer(ref)`, counting calls. */
@@ -13,29 +14,17 @@ vi.mock('../api/endpoints.ts', () => ({
   },
 }));
 
-const item = (over: Partial<IssueListItem> = {}): IssueListItem => ({
-  id: 'i1',
-  identifier: 'ENG-1',
-  number: 1,
-  teamId: 't1',
-  title: 'Title',
-  stateId: 's1',
-  priority: 'none',
-  estimate: null,
-  assigneeId: null,
-  creatorId: null,
-  parentId: null,
-  labelIds: [],
-  sortOrder: 'a0',
-  dueDate: null,
-  startedAt: null,
-  completedAt: null,
-  canceledAt: null,
-  archivedAt: null,
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-02T00:00:00.000Z',
-  ...over,
-});
+const item = (over: Partial<IssueListItem> = {}): IssueListItem => {
+  const { description: _, ...listed } = mkIssue('1', {
+    id: 'i1',
+    title: 'Title',
+    stateId: 's1',
+    creatorId: null,
+    sortOrder: 'a0',
+    updatedAt: '2026-01-02T00:00:00.000Z',
+  });
+  return { ...listed, ...over };
+};
 const full = (over: Partial<Issue> = {}): Issue => ({ ...item(), description: '<p>text</p>', ...over });
 
 describe('mergeListItem', () => {

@@ -82,4 +82,5 @@ export const ImportJobSchema = Type.Object(
   { $id: 'ImportJob' },
 );
 
+/** Path parameters of the import job routes: the job id (UUID). */
 export const ImportParams = Type.Object({ importId: Uuid });

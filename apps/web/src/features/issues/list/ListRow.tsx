@@ -108,32 +108,27 @@ export const ListRow = observer(function ListRow({ issue, focused, selected, pro
       )}
       {state?.category === 'triage' && (
         <span className="flex shrink-0 items-center gap-1" data-testid="triage-actions">
-          <button
-            type="button"
-            tabIndex={-1}
-            title="Accept (1)"
-            aria-label={`Accept ${issue.identifier}`}
-            onClick={(e) => {
-              e.stopPropagation();
-              triage(store, [issue], 'accept');
-            }}
-            className="h-6 rounded-md border border-line px-2 text-sm text-muted hover:border-line-strong hover:bg-selected hover:text-fg"
-          >
-            Accept
-          </button>
-          <button
-            type="button"
-            tabIndex={-1}
-            title="Decline (3)"
-            aria-label={`Decline ${issue.identifier}`}
-            onClick={(e) => {
-              e.stopPropagation();
-              triage(store, [issue], 'decline');
-            }}
-            className="h-6 rounded-md px-2 text-sm text-muted hover:bg-selected hover:text-fg"
-          >
-            Decline
-          </button>
+          {(
+            [
+              ['accept', 'Accept', '1', 'border border-line hover:border-line-strong'],
+              ['decline', 'Decline', '3', ''],
+            ] as const
+          ).map(([action, label, key, extra]) => (
+            <button
+              key={action}
+              type="button"
+              tabIndex={-1}
+              title={`${label} (${key})`}
+              aria-label={`${label} ${issue.identifier}`}
+              onClick={(e) => {
+                e.stopPropagation();
+                triage(store, [issue], action);
+              }}
+              className={`h-6 rounded-md px-2 text-sm text-muted hover:bg-selected hover:text-fg ${extra}`}
+            >
+              {label}
+            </button>
+          ))}
         </span>
       )}
       {properties.has('assignee') && (
