@@ -5,8 +5,11 @@
 import { action, computed, makeObservable, observable, observableRef } from 'mobx';
 import type { Priority } from '../api/types.ts';
 
-/** Issue properties a picker can set (`relation` takes the relation type as `arg`). */
-export type PickerKind = 'state' | 'priority' | 'assignee' | 'labels' | 'estimate' | 'dueDate' | 'parent' | 'relation';
+/**
+ * Issue properties a picker can set (`relation` takes the relation type as `arg`), and the triage
+ * decisions that ask for something first (the reason of a decline, the canonical issue of a duplicate).
+ */
+export type PickerKind = 'state' | 'priority' | 'assignee' | 'labels' | 'estimate' | 'dueDate' | 'parent' | 'relation' | 'triageDecline' | 'triageDuplicate';
 
 /** Defaults the create-issue modal opens with. */
 export interface CreateIssueDefaults {

@@ -1,13 +1,16 @@
 /**
  * The property pickers opened by S, P, A, L, E, Shift+D, the sidebar and the palette, applied to
  * one or several issues with optimistic writes (each change is undoable with ⌘/Ctrl+Z). Also the
- * parent and related-issue pickers (issue search).
+ * parent and related-issue pickers (issue search), and triage's decline (reason) and duplicate
+ * (canonical issue) dialogs.
  */
 import { observer } from 'mobx-react-lite';
 import type { Issue, Priority } from '../../api/types.ts';
 import type { RelationType } from '../../api/details.ts';
 import { useStore } from '../../store/context.tsx';
 import type { PickerKind } from '../../store/ui.ts';
+import { DeclineDialog } from '../triage/DeclineDialog.tsx';
+import { markDuplicates } from '../triage/triage.ts';
 import { duePresets, formatDue, parseTypedDate } from './dates.ts';
 import { LabelListDialog } from './LabelPicker.tsx';
 import { ListDialog } from './ListDialog.tsx';
@@ -22,6 +25,8 @@ const TITLES: Record<PickerKind, [string, string]> = {
   dueDate: ['Due date', 'Type a date (2026-12-24, 3d, 2w) or pick…'],
   parent: ['Set parent issue', 'Search issues…'],
   relation: ['Add relation', 'Search issues…'],
+  triageDecline: ['Decline', ''],
+  triageDuplicate: ['Mark as duplicate of…', 'Search for the original issue…'],
 };
 
 /** Human names of relation types, from the issue's side. */
@@ -143,6 +148,10 @@ export const IssuePicker = observer(function IssuePicker({ kind, issueIds, arg }
         />
       );
     }
+    case 'triageDuplicate':
+      return <IssueSearch {...common} exclude={new Set(ids)} current={null} onSelect={(id) => void markDuplicates(store, issues, id)} />;
+    case 'triageDecline':
+      return <DeclineDialog issues={issues} onClose={close} />;
   }
 });
 

@@ -2,7 +2,7 @@
  * One issue row of a list, showing the properties the display options select. Hover focuses it
  * (single-key commands act on it); a click opens it, shift-click selects a range, ⌘/Ctrl-click or
  * the checkbox toggles it; dragging moves it (see features/board/dnd.tsx). An issue waiting in
- * triage shows Accept and Decline (the 1 and 3 keys).
+ * triage shows Accept, Duplicate and Decline (the 1, 2 and 3 keys; the last two ask first).
  */
 import { observer } from 'mobx-react-lite';
 import type { Issue } from '../../../api/types.ts';
@@ -10,7 +10,7 @@ import type { DisplayProperty } from '../../../store/filters.ts';
 import { useStore } from '../../../store/context.tsx';
 import { Avatar, PriorityIcon, PRIORITY_LABELS, StateIcon } from '../../../ui/icons.tsx';
 import type { DragBinding } from '../../board/dndLazy.ts';
-import { triage } from '../../triage/triage.ts';
+import { askTriage, triage } from '../../triage/triage.ts';
 import { DueDate, LabelChips, shortDate } from './parts.tsx';
 
 /** Props of {@link ListRow}. */
@@ -111,6 +111,7 @@ export const ListRow = observer(function ListRow({ issue, focused, selected, pro
           {(
             [
               ['accept', 'Accept', '1', 'border border-line hover:border-line-strong'],
+              ['duplicate', 'Duplicate', '2', 'hidden md:block'],
               ['decline', 'Decline', '3', ''],
             ] as const
           ).map(([action, label, key, extra]) => (
@@ -122,7 +123,8 @@ export const ListRow = observer(function ListRow({ issue, focused, selected, pro
               aria-label={`${label} ${issue.identifier}`}
               onClick={(e) => {
                 e.stopPropagation();
-                triage(store, [issue], action);
+                if (action === 'accept') triage(store, [issue], action);
+                else askTriage(store, [issue], action === 'decline' ? 'triageDecline' : 'triageDuplicate');
               }}
               className={`h-6 rounded-md px-2 text-sm text-muted hover:bg-selected hover:text-fg ${extra}`}
             >

@@ -50,6 +50,9 @@ function TriageHint() {
         <Kbd keys={['1']} /> Accept
       </span>
       <span className="flex items-center gap-1">
+        <Kbd keys={['2']} /> Duplicate
+      </span>
+      <span className="flex items-center gap-1">
         <Kbd keys={['3']} /> Decline
       </span>
     </span>
