@@ -1,7 +1,7 @@
 /**
  * Popovers and pickers: the Display and Filter popovers take focus when they open and close on
  * Escape (focus back on their trigger); the `l` picker creates a label that does not exist yet
- * and applies it; at a 390-px viewport the list header fits on one line and the Display panel
+ * (in the issue's team by default, or in the workspace) and applies it; at a 390-px viewport the list header fits on one line and the Display panel
  * stays inside the viewport; Ctrl+K with an issue's title lists the issue, not unrelated commands.
  */
 import { expect, test } from '@playwright/test';
@@ -56,7 +56,7 @@ test('Display (Shift+V and its button) and Filter take focus and close on Escape
   await page.context().close();
 });
 
-test('the l picker creates a missing label and applies it', async ({ browser, baseURL }) => {
+test('the l picker creates a missing label in the team (or the workspace) and applies it', async ({ browser, baseURL }) => {
   const page = await openApp(browser, setup, baseURL!);
   await page.goto(`/${setup.workspace.urlSlug}/issue/${setup.team.key}-1`);
   await ready(page);
@@ -67,24 +67,33 @@ test('the l picker creates a missing label and applies it', async ({ browser, ba
   // An existing label is matched as usual, with no offer to create it again.
   await page.keyboard.type('bug');
   await expect(picker.getByRole('option', { name: 'Bug' })).toBeVisible();
-  await expect(picker.getByRole('option', { name: /Create label/ })).toHaveCount(0);
+  await expect(picker.getByRole('option', { name: /Create .*label/ })).toHaveCount(0);
   await page.keyboard.press('Control+A');
   await page.keyboard.type('Needs design');
-  const create = picker.getByRole('option', { name: 'Create label “Needs design”' });
+  // Enter creates a label of the issue's team; the workspace is the second choice.
+  const create = picker.getByRole('option', { name: 'Create label “Needs design” in Engineering' });
   await expect(create).toHaveAttribute('aria-selected', 'true');
+  await expect(picker.getByRole('option', { name: 'Create workspace label “Needs design”' })).toBeVisible();
   await shot(page, '61-label-create-option');
   await page.keyboard.press('Enter');
   await expect(picker.getByRole('option', { name: 'Needs design' })).toHaveAttribute('aria-checked', 'true');
+  await page.keyboard.type('Platform');
+  await page.keyboard.press('ArrowDown');
+  await expect(picker.getByRole('option', { name: 'Create workspace label “Platform”' })).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('Enter');
+  await expect(picker.getByRole('option', { name: 'Platform' })).toHaveAttribute('aria-checked', 'true');
   await page.keyboard.press('Escape');
-  await expect(page.getByTestId('label-chip')).toHaveText(['Needs design']);
+  await expect(page.getByTestId('label-chip')).toHaveCount(2);
+  expect((await page.getByTestId('label-chip').allTextContents()).sort()).toEqual(['Needs design', 'Platform']);
   const labels = await apiGet<{ data: { name: string; teamId: string | null }[] }>(page.request, setup, 'labels');
-  expect(labels.data.find((l) => l.name === 'Needs design')).toMatchObject({ teamId: null });
+  expect(labels.data.find((l) => l.name === 'Needs design')).toMatchObject({ teamId: setup.team.id });
+  expect(labels.data.find((l) => l.name === 'Platform')).toMatchObject({ teamId: null });
   const issue = await apiGet<{ labelIds: string[] }>(page.request, setup, `issues/${setup.team.key}-1`);
-  expect(issue.labelIds).toHaveLength(1);
+  expect(issue.labelIds).toHaveLength(2);
   await page.context().close();
 });
 
-test('at 390 px the header fits and the Display panel stays inside the viewport', async ({ browser, baseURL }) => {
+test('at 390 px the header fits and the Display panel stays inside the viewport', async ({ browser }) => {
   const ctx = await browser.newContext({ storageState: setup.storage, viewport: { width: 390, height: 844 } });
   const page = await ctx.newPage();
   await page.goto(`/${setup.workspace.urlSlug}/my-issues`);

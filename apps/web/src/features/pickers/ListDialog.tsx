@@ -20,6 +20,8 @@ export interface ListOption {
   shortcut?: string;
   /** Shown dimmed after the label. */
   detail?: string;
+  /** An action rather than a choice ("Create label …"): no checkbox in a multiple-choice list. */
+  action?: boolean;
 }
 
 /** Props of {@link ListDialog}. */
@@ -116,9 +118,9 @@ export function ListDialog(props: ListDialogProps) {
                 onSelect={() => choose(o.id)}
                 className="flex h-9 items-center gap-2.5 rounded-md px-3"
                 data-option-id={o.id}
-                aria-checked={multiple ? (on ? true : mixed ? 'mixed' : false) : undefined}
+                aria-checked={multiple && !o.action ? (on ? true : mixed ? 'mixed' : false) : undefined}
               >
-                {multiple && <Check on={on} mixed={mixed} />}
+                {multiple && !o.action && <Check on={on} mixed={mixed} />}
                 {o.icon}
                 <span className="min-w-0 flex-1 truncate">
                   {o.label}
