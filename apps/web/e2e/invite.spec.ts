@@ -2,7 +2,9 @@
  * Joining by invitation: an admin invites bob in Settings › Members; bob opens the mailed link
  * signed out, signs in by magic link, comes back to the invitation, joins and sees the team's
  * issues. Refusals (a used link, another address's link, an unknown token) show the server's
- * message; a pending invitation is offered on onboarding after a normal sign-in.
+ * message; a pending invitation is offered on onboarding after a normal sign-in. The token is
+ * kept in the tab's sessionStorage only across the sign-in round trip (never in localStorage) and
+ * forgotten once signed in, or on "Not now".
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -35,6 +37,12 @@ async function invitationLinkFor(email: string): Promise<string> {
   return link!;
 }
 
+const STASH = 'exponential.pendingInvitation';
+
+/** Where the page keeps the invitation token: this tab's sessionStorage and the browser's localStorage. */
+const stored = (page: Page) =>
+  page.evaluate((key) => ({ session: sessionStorage.getItem(key), local: localStorage.getItem(key) }), STASH);
+
 /** Invites `email` as the workspace owner through the API. */
 async function inviteViaApi(page: Page, baseURL: string, email: string): Promise<void> {
   const res = await page.request.post('/api/v1/invitations', {
@@ -63,6 +71,7 @@ test('bob opens the link signed out, signs in, joins and sees the team’s issue
   await expect(page.getByTestId('invite-summary')).toContainText('invited you to join invite Co as a member');
   await page.getByRole('button', { name: 'Continue with email' }).click();
   await expect(page).toHaveURL(/\/login\?next=%2Finvite$/);
+  expect(await stored(page)).toEqual({ session: link.slice(link.indexOf('/invite/') + 8), local: null });
   const since = Date.now();
   await page.getByLabel('Email').fill(bob);
   await page.getByRole('button', { name: 'Continue with email' }).click();
@@ -73,6 +82,8 @@ test('bob opens the link signed out, signs in, joins and sees the team’s issue
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page).toHaveURL(/\/invite$/);
   await expect(page.getByText(`Signed in as ${bob}`)).toBeVisible();
+  // Signed in: the screen holds the token, storage no longer does.
+  await expect.poll(() => stored(page)).toEqual({ session: null, local: null });
   await shot(page, '60-invite-join');
   await page.getByRole('button', { name: 'Join workspace' }).click();
   await expect(page).toHaveURL(new RegExp(`/${setup.workspace.urlSlug}/team/INV/`));
@@ -121,5 +132,27 @@ test('after a normal sign-in, pending invitations are offered on onboarding', as
   await expect(pending).toContainText('invite Co');
   await pending.getByRole('button', { name: 'Join invite Co' }).click();
   await expect(page).toHaveURL(new RegExp(`/${setup.workspace.urlSlug}/team/INV/`));
+  await ctx.close();
+});
+
+test('“Not now” forgets the token; a copy an older version left in localStorage is removed', async ({ browser, baseURL }) => {
+  const admin = await openApp(browser, setup, baseURL!);
+  const frank = uniqueEmail('frank');
+  await inviteViaApi(admin, baseURL!, frank);
+  const link = await invitationLinkFor(frank);
+  await admin.context().close();
+
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await page.goto(link);
+  await page.evaluate((key) => localStorage.setItem(key, 'inv_left_by_an_older_version'), STASH);
+  await page.getByRole('button', { name: 'Continue with email' }).click();
+  await expect(page).toHaveURL(/\/login\?next=%2Finvite$/);
+  expect(await stored(page)).toEqual({ session: link.slice(link.indexOf('/invite/') + 8), local: null });
+  await page.goBack();
+  await expect(page.getByTestId('invite-summary')).toBeVisible();
+  await page.getByRole('button', { name: 'Not now' }).click();
+  await expect(page).toHaveURL(/\/login/);
+  expect(await stored(page)).toEqual({ session: null, local: null });
   await ctx.close();
 });

@@ -2,11 +2,15 @@
  * Joining a workspace by invitation.
  *
  * `/invite/$token` (the mailed link) previews the invitation (workspace, inviter, role) with the
- * public preview endpoint. Signed out, "Continue with email" stores the token in this browser and
- * signs in with `next=/invite`, so the token never travels in the sign-in link; `/invite` picks it
- * up again (or, opened in another browser, lists the user's own pending invitations). Signed in,
- * "Join workspace" accepts and opens the workspace. Refusals (wrong e-mail, expired, revoked,
- * used, unknown) show the server's problem message.
+ * public preview endpoint. Signed out, "Continue with email" keeps the token in this tab's
+ * sessionStorage and signs in with `next=/invite`, so the token never travels in the sign-in link;
+ * `/invite` picks it up again and, once signed in, removes it from storage (the screen holds it
+ * from then on). Opened in another tab or browser, `/invite` lists the user's own pending
+ * invitations instead. Signed in, "Join workspace" accepts and opens the workspace. Refusals
+ * (wrong e-mail, expired, revoked, used, unknown) show the server's problem message. "Not now"
+ * forgets the token (the server has no decline: the invitation stays valid until it expires).
+ * The token is a credential: it is never kept longer than the flow (nor in localStorage, which
+ * outlives the tab; an entry left there by an older version is removed).
  */
 import { useParams } from '@tanstack/react-router';
 import { observer } from 'mobx-react-lite';
@@ -27,13 +31,18 @@ import { Button } from '../../ui/Button.tsx';
 import { Logo } from '../shell/Logo.tsx';
 import { Splash, useRequireSession } from '../shell/Root.tsx';
 
-const STASH = 'exponential.pendingInvitation';
+/** sessionStorage key of the token kept across the sign-in round trip. */
+export const INVITE_STASH_KEY = 'exponential.pendingInvitation';
 
-/** Remembers (or forgets, with null) an invitation token across the sign-in round trip. */
+/**
+ * Remembers (or forgets, with null) an invitation token across the sign-in round trip, in this
+ * tab's sessionStorage (gone with the tab); also removes a copy an older version left in localStorage.
+ */
 export function stashInvitationToken(token: string | null): void {
   try {
-    if (token) localStorage.setItem(STASH, token);
-    else localStorage.removeItem(STASH);
+    localStorage.removeItem(INVITE_STASH_KEY);
+    if (token) sessionStorage.setItem(INVITE_STASH_KEY, token);
+    else sessionStorage.removeItem(INVITE_STASH_KEY);
   } catch {
     /* storage unavailable: the user can still open the mailed link again */
   }
@@ -42,7 +51,7 @@ export function stashInvitationToken(token: string | null): void {
 /** The token stored by {@link stashInvitationToken}, if any. */
 function stashedInvitationToken(): string | null {
   try {
-    return localStorage.getItem(STASH);
+    return sessionStorage.getItem(INVITE_STASH_KEY);
   } catch {
     return null;
   }
@@ -72,8 +81,12 @@ export const InviteScreen = observer(function InviteScreen() {
 
 /** `/invite`: the invitation stashed before sign-in, else the user's pending invitations. */
 export const InviteResumeScreen = observer(function InviteResumeScreen() {
-  const token = stashedInvitationToken();
+  // Read once: from here on the screen holds the token, and storage forgets it after sign-in.
+  const [token] = useState(stashedInvitationToken);
   const signedIn = useRequireSession();
+  useEffect(() => {
+    if (token && signedIn) stashInvitationToken(null);
+  }, [token, signedIn]);
   if (token) return <InviteCard token={token} />;
   if (!signedIn) return <Splash />;
   return (
@@ -125,6 +138,11 @@ const InviteCard = observer(function InviteCard({ token }: { token: string }) {
     go(paths.login('/invite'));
   };
 
+  const notNow = () => {
+    stashInvitationToken(null);
+    go('/', { replace: true });
+  };
+
   if (loadError) {
     return (
       <Frame title="Invitation not available">
@@ -166,7 +184,13 @@ const InviteCard = observer(function InviteCard({ token }: { token: string }) {
           Continue with email
         </Button>
       )}
-      {error && <HomeLink />}
+      {error ? (
+        <HomeLink />
+      ) : (
+        <Button variant="ghost" onClick={notNow}>
+          Not now
+        </Button>
+      )}
     </Frame>
   );
 });
