@@ -64,7 +64,8 @@ describe('GET /issues', () => {
     expect(limit.body.errors[0]).toEqual({ field: '/query/limit', message: 'limit must be >= 1' });
     const order = await list(alice, 'orderBy=title');
     expect(order.status).toBe(400);
-    expect(order.body.errors[0].field).toBe('/query/orderBy');
+    expect(order.body.errors).toEqual([{ field: '/query/orderBy', message: 'orderBy must be one of: createdAt, updatedAt, priority, manual' }]);
+    expect(order.body.detail).toBe('orderBy must be one of: createdAt, updatedAt, priority, manual');
     const bad = await list(alice, 'cursor=abc.def');
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ code: 'invalid_cursor', errors: [{ field: '/query/cursor', message: 'The cursor is invalid; start again without it' }] });

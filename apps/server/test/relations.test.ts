@@ -72,7 +72,7 @@ describe('POST /api/v1/issues/:issueId/relations', () => {
     }
     const badType = await relate(a.owner, i.id, { type: 'parent', relatedIssueId: foreign.id });
     expect(badType.status).toBe(422);
-    expect(badType.body.errors).toEqual([{ field: '/body/type', message: 'type must be equal to one of the allowed values' }]);
+    expect(badType.body.errors).toEqual([{ field: '/body/type', message: 'type must be one of: blocks, blocked_by, related, duplicate, duplicated_by' }]);
     const missing = await relate(a.owner, i.id, { type: 'blocks' });
     expect(missing.body.errors[0]).toEqual({ field: '/body/relatedIssueId', message: 'relatedIssueId is required' });
     expect(await relationCount(i.id)).toBe(0);

@@ -39,11 +39,45 @@ export function problem(status: number, code: string, detail: string, errors?: F
 
 const partName: Record<string, string> = { body: 'body', querystring: 'query', params: 'params', headers: 'headers' };
 
-interface AjvIssue {
+/** The fields of an ajv error this plugin reads. */
+export interface AjvIssue {
   instancePath: string;
   keyword: string;
   params: Record<string, unknown>;
   message?: string;
+}
+
+/**
+ * Folds the errors ajv reports for a union of literals (TypeBox `Union([Literal…])`: one `const`
+ * error per branch, a `type` error for a `null` branch, then `anyOf`) into one `enum` error listing
+ * every allowed value, so the client reads "orderBy must be one of: createdAt, …" once instead of
+ * "must be equal to constant" per branch. Other errors pass through in order.
+ */
+export function foldLiteralUnions(issues: AjvIssue[]): AjvIssue[] {
+  const allowed = new Map<string, unknown[]>();
+  for (const v of issues) {
+    if (v.keyword === 'const') {
+      const list = allowed.get(v.instancePath) ?? [];
+      list.push(v.params.allowedValue);
+      allowed.set(v.instancePath, list);
+    }
+  }
+  if (!allowed.size) return issues;
+  const out: AjvIssue[] = [];
+  const done = new Set<string>();
+  for (const v of issues) {
+    const list = allowed.get(v.instancePath);
+    const nullBranch = v.keyword === 'type' && v.params.type === 'null';
+    if (!list || !(v.keyword === 'const' || v.keyword === 'anyOf' || nullBranch)) {
+      out.push(v);
+      continue;
+    }
+    if (nullBranch) list.push(null);
+    if (done.has(v.instancePath)) continue;
+    done.add(v.instancePath);
+    out.push({ instancePath: v.instancePath, keyword: 'enum', params: { allowedValues: list } });
+  }
+  return out;
 }
 
 /** Turns an ajv error into a field error with a readable message. */
@@ -73,6 +107,11 @@ function fieldError(part: string, v: AjvIssue): FieldError {
     case 'format':
       message = `${name} must be a valid ${v.params.format}`;
       break;
+    case 'enum':
+      message = Array.isArray(v.params.allowedValues)
+        ? `${name} must be one of: ${v.params.allowedValues.map((a) => (a === null ? 'null' : String(a))).join(', ')}`
+        : `${name} must be one of the allowed values`;
+      break;
     case 'pattern':
       message = `${name} has an invalid format`;
       break;
@@ -90,7 +129,7 @@ export default fp(
       }
       if (err.validation) {
         const part = partName[err.validationContext ?? 'body'] ?? 'body';
-        const errors = err.validation.map((v) => fieldError(part, v));
+        const errors = foldLiteralUnions(err.validation).map((v) => fieldError(part, v));
         const status = part === 'body' ? 422 : 400;
         return sendProblem(reply, problem(status, 'validation_failed', errors[0]?.message ?? 'Invalid request', errors));
       }

@@ -49,6 +49,13 @@ export interface MutationContext {
   emit(op: OpInput): void;
   /** Runs `fn` after a successful commit (never on rollback). */
   afterCommit(fn: () => void | Promise<void>): void;
+  /**
+   * Hands over a write already sent (a running query) whose result the mutation does not need:
+   * the runner sends the op-log insert behind it without waiting (one round trip for both on
+   * PostgreSQL) and awaits it before committing; its failure fails the mutation. Statements sent
+   * after it see its effect (they run after it on the same connection).
+   */
+  later(write: Promise<unknown>): void;
 }
 
 /** Dependencies of the runner. */
@@ -103,27 +110,20 @@ export async function runMutation<T>(
       // The lock and the next version in one statement. An UPDATE takes the row lock FOR NO KEY
       // UPDATE: writers of a workspace still wait for each other, while inserts elsewhere that
       // only reference the workspace (their foreign key's KEY SHARE) no longer wait for them.
-      const locked = await tx
-        .update(workspace)
-        .set({ version: sql`${workspace.version} + 1` })
-        .where(eq(workspace.id, workspaceId))
-        .returning({ version: workspace.version });
-      if (!locked[0]) throw notFound('Workspace');
-      const next = locked[0].version;
+      // It is sent, not awaited: on PostgreSQL the statements `fn` sends go out behind it in one
+      // pipeline and run after it, under the lock, without a round trip each in between.
+      const lock = sendVersionLock(deps.database, tx, workspaceId);
+      let seen: Promise<Array<{ last: number }>> | undefined;
       if (client && actorId) {
-        const [seen] = await tx
+        seen = tx
           .select({ last: clientMutation.lastMutationId })
           .from(clientMutation)
-          .where(and(eq(clientMutation.clientId, client.clientId), eq(clientMutation.userId, actorId)));
-        if (seen && seen.last >= client.mutationId) {
-          throw new AppError(
-            409,
-            'mutation_already_applied',
-            `Mutation ${client.mutationId} of client ${client.clientId} was already applied (last applied: ${seen.last})`,
-          );
-        }
+          .where(and(eq(clientMutation.clientId, client.clientId), eq(clientMutation.userId, actorId)))
+          .execute();
+        seen.catch(() => {});
       }
       const ops: OpInput[] = [];
+      const pending: Array<Promise<unknown>> = [];
       const ctx: MutationContext = {
         tx,
         workspaceId,
@@ -131,43 +131,82 @@ export async function runMutation<T>(
         now,
         emit: (op) => ops.push(op),
         afterCommit: (f) => after.push(f),
+        later: (write) => {
+          write.catch(() => {});
+          pending.push(write);
+        },
       };
-      const value = await fn(ctx);
-      const version = ops.length ? next : next - 1;
-      if (ops.length) {
-        // Insert in chunks: a bulk update may emit hundreds of operations.
-        for (let i = 0; i < ops.length; i += 500) {
-          await tx.insert(syncOperation).values(
-            ops.slice(i, i + 500).map((op, j) => ({
-              workspaceId,
-              version,
-              seq: i + j,
-              entity: op.entity,
-              entityId: op.id,
-              action: op.action,
-              data: op.data === null || op.data === undefined ? null : (op.data as object),
-              teamId: op.teamId ?? null,
-              actorId,
-              clientId: client?.clientId ?? null,
-              mutationId: client?.mutationId ?? null,
-              createdAt: now,
-            })),
+      let value: T;
+      try {
+        // `fn` settles, and so do the writes it left running, before the transaction may end:
+        // nothing may be sent on its connection after the rollback or the commit.
+        const outcome = await fn(ctx).then(
+          (v) => ({ ok: true as const, v }),
+          (error: unknown) => ({ ok: false as const, error }),
+        );
+        const locked = await lock;
+        if (locked === undefined) throw notFound('Workspace');
+        if (seen && client) {
+          // A resent mutation is refused as such, whatever `fn` made of it the second time.
+          const [row] = await seen;
+          if (row && row.last >= client.mutationId) {
+            throw new AppError(
+              409,
+              'mutation_already_applied',
+              `Mutation ${client.mutationId} of client ${client.clientId} was already applied (last applied: ${row.last})`,
+            );
+          }
+        }
+        if (!outcome.ok) throw await rootCause(outcome.error, pending);
+        value = outcome.v;
+        const version = ops.length ? locked : locked - 1;
+        if (ops.length) {
+          // Insert in chunks: a bulk update may emit hundreds of operations. Sent behind the
+          // writes `fn` left running (ctx.later), awaited together with them.
+          for (let i = 0; i < ops.length; i += 500) {
+            const chunk = tx
+              .insert(syncOperation)
+              .values(
+                ops.slice(i, i + 500).map((op, j) => ({
+                  workspaceId,
+                  version,
+                  seq: i + j,
+                  entity: op.entity,
+                  entityId: op.id,
+                  action: op.action,
+                  data: op.data === null || op.data === undefined ? null : (op.data as object),
+                  teamId: op.teamId ?? null,
+                  actorId,
+                  clientId: client?.clientId ?? null,
+                  mutationId: client?.mutationId ?? null,
+                  createdAt: now,
+                })),
+              )
+              .execute();
+            ctx.later(chunk);
+          }
+        } else {
+          // Nothing to record: this transaction takes no version.
+          ctx.later(tx.update(workspace).set({ version }).where(eq(workspace.id, workspaceId)).execute());
+        }
+        if (client && actorId) {
+          ctx.later(
+            tx
+              .insert(clientMutation)
+              .values({ clientId: client.clientId, userId: actorId, workspaceId, lastMutationId: client.mutationId, updatedAt: now })
+              .onConflictDoUpdate({
+                target: [clientMutation.clientId, clientMutation.userId],
+                set: { lastMutationId: sql`greatest(${clientMutation.lastMutationId}, ${client.mutationId})`, updatedAt: now },
+              })
+              .execute(),
           );
         }
-      } else {
-        // Nothing to record: this transaction takes no version.
-        await tx.update(workspace).set({ version }).where(eq(workspace.id, workspaceId));
+        // The first failure wins (a later statement of an aborted transaction only says so).
+        for (const p of pending) await p;
+        return { value, version, changed: ops.length > 0 };
+      } finally {
+        await Promise.allSettled([lock, ...(seen ? [seen] : []), ...pending]);
       }
-      if (client && actorId) {
-        await tx
-          .insert(clientMutation)
-          .values({ clientId: client.clientId, userId: actorId, workspaceId, lastMutationId: client.mutationId, updatedAt: now })
-          .onConflictDoUpdate({
-            target: [clientMutation.clientId, clientMutation.userId],
-            set: { lastMutationId: sql`greatest(${clientMutation.lastMutationId}, ${client.mutationId})`, updatedAt: now },
-          });
-      }
-      return { value, version, changed: ops.length > 0 };
     });
   } catch (err) {
     if (client && actorId && err instanceof AppError && PERMANENT.has(err.status)) {
@@ -187,6 +226,60 @@ export async function runMutation<T>(
     }
   }
   return { value, version };
+}
+
+/** SQLSTATE of a statement sent to a transaction an earlier statement aborted. */
+const IN_FAILED_TRANSACTION = '25P02';
+
+/** Whether `err` (or an error it wraps, as drizzle's query errors do) has SQLSTATE `code`. */
+function hasSqlState(err: unknown, code: string): boolean {
+  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as { code?: unknown }).code === code) return true;
+  }
+  return false;
+}
+
+/**
+ * The error to report for a failed mutation function: when it failed only because the transaction
+ * was already aborted (25P02), the failure of the write it left running (ctx.later) that aborted it.
+ */
+async function rootCause(error: unknown, pending: Array<Promise<unknown>>): Promise<unknown> {
+  if (!hasSqlState(error, IN_FAILED_TRANSACTION)) return error;
+  for (const p of pending) {
+    const r = await p.then(
+      () => null,
+      (e: unknown) => ({ e }),
+    );
+    if (r && !hasSqlState(r.e, IN_FAILED_TRANSACTION)) return r.e;
+  }
+  return error;
+}
+
+/** The part of a postgres.js client {@link sendVersionLock} uses. */
+interface RawClient {
+  unsafe(text: string, params: unknown[]): { execute(): Promise<Array<{ version: string }>> };
+}
+
+/**
+ * Sends the statement that takes the workspace's version lock and the next version
+ * (`UPDATE workspace SET version = version + 1 … RETURNING version`) and returns its pending
+ * result: the new version, or undefined when the workspace does not exist.
+ * On PostgreSQL the statement is queued on the transaction's connection before this returns
+ * (postgres.js's `execute()`), so statements sent afterwards are pipelined behind it and run after
+ * it. PGlite runs one statement at a time in process; there it is an ordinary query.
+ */
+function sendVersionLock(database: Database, tx: Tx, workspaceId: string): Promise<number | undefined> {
+  let rows: Promise<Array<{ version: number | string }>>;
+  if (database.postgres) {
+    // drizzle's postgres.js transaction keeps the reserved connection's client as `session.client`.
+    const client = (tx as unknown as { session: { client: RawClient } }).session.client;
+    rows = client.unsafe('update "workspace" set "version" = "version" + 1 where "id" = $1 returning "version"', [workspaceId]).execute();
+  } else {
+    rows = tx.update(workspace).set({ version: sql`${workspace.version} + 1` }).where(eq(workspace.id, workspaceId)).returning({ version: workspace.version }).execute();
+  }
+  const version = rows.then((r) => (r[0] ? Number(r[0].version) : undefined));
+  version.catch(() => {});
+  return version;
 }
 
 /** Advances a client's last applied mutation id outside a mutation (after a permanent rejection). */

@@ -137,8 +137,14 @@ export function createImportService(deps: ModuleDeps, log?: ImportLog) {
       if (!validation.errors.length) {
         try {
           await db.transaction(async (tx) => {
-            const ctx: MutationContext = { tx, workspaceId: viewer.workspaceId, actorId: viewer.userId, now: deps.clock.now(), emit: () => {}, afterCommit: () => {} };
+            const running: Array<Promise<unknown>> = [];
+            const later = (w: Promise<unknown>) => {
+              w.catch(() => {});
+              running.push(w);
+            };
+            const ctx: MutationContext = { tx, workspaceId: viewer.workspaceId, actorId: viewer.userId, now: deps.clock.now(), emit: () => {}, afterCommit: () => {}, later };
             const r = await writeImport(ctx, doc, { importId: newId(), targetTeamId: teamId });
+            for (const w of running) await w;
             throw new DryRunRollback({ ...r.counts, skipped: validation.skipped }, r.problems);
           });
         } catch (err) {

@@ -146,16 +146,41 @@ export async function allocateNumber(ctx: MutationContext, teamId: string): Prom
  * @throws AppError 422 when the team no longer exists
  */
 export async function allocateNumberAndTop(ctx: MutationContext, teamId: string, top: boolean): Promise<{ number: number; top: string | null }> {
-  const [row] = await ctx.tx
+  return finishAllocation(ctx, await sendAllocation(ctx, teamId, top));
+}
+
+/** The team row after its counter moved on, with the first rank when asked for. */
+export type Allocation = typeof team.$inferSelect & { top: string | null };
+
+/**
+ * Sends {@link allocateNumberAndTop}'s statement without waiting for it, so that it can share a
+ * round trip with statements sent just before or after it (see `MutationContext.later`); finish it
+ * with {@link finishAllocation}. Only a team of the mutation's workspace is counted; the result is
+ * undefined for any other id. Sent before the team was checked, the bump is undone with the
+ * transaction when the check fails.
+ */
+export function sendAllocation(ctx: MutationContext, teamId: string, top: boolean): Promise<Allocation | undefined> {
+  const rows = ctx.tx
     .update(team)
     .set({ issueCount: sql`${team.issueCount} + 1` })
-    .where(eq(team.id, teamId))
+    .where(and(eq(team.id, teamId), eq(team.workspaceId, ctx.workspaceId)))
     .returning({
       ...getTableColumns(team),
       top: top
         ? sql<string | null>`(select ${issue.sortOrder} from ${issue} where ${issue.teamId} = ${teamId} order by ${issue.sortOrder} limit 1)`
         : sql<null>`null`,
-    });
+    })
+    .execute();
+  const row = rows.then((r) => r[0]);
+  row.catch(() => {});
+  return row;
+}
+
+/**
+ * The number (and first rank) of a sent allocation; emits the team's new post-image.
+ * @throws AppError 422 when the team no longer exists
+ */
+export function finishAllocation(ctx: MutationContext, row: Allocation | undefined): { number: number; top: string | null } {
   if (!row) throw invalid('/body/teamId', 'The team no longer exists');
   const { top: first, ...t } = row;
   ctx.emit({ entity: 'team', id: t.id, action: 'update', data: presentTeam(t), teamId: t.id });

@@ -17,7 +17,8 @@ import { getReadableIssue } from './issues.repository.ts';
 import type { CreateIssueInput, IssuePatch, ListIssuesInput } from './issues.schemas.ts';
 import { createIssueIn, deleteIssueIn, labelIdsOf, updateIssueIn } from './issues.write.ts';
 import { presentIssue } from './issues.presenter.ts';
-import type { PositionInput } from './issues.position.ts';
+import { hasPosition, type PositionInput, sendAllocation } from './issues.position.ts';
+import { isUuid } from '../../lib/ids.ts';
 
 /** Dependencies of the issues service. */
 export interface IssueServiceDeps extends MutationDeps {
@@ -55,9 +56,15 @@ export function createIssueService(deps: IssueServiceDeps) {
       authorize(viewer, 'issue.create');
       return runMutation(deps, viewer.workspaceId, viewer.userId, async (ctx) => {
         const refs = createIssueRefs(ctx.tx, viewer);
-        // The membership re-check, the team, its states and the id's availability in one statement.
-        await refs.memberAndTeam(input.teamId, input.id);
-        return createIssueIn(ctx, viewer, input, refs);
+        // The membership re-check, the team, its states and the id's availability in one statement,
+        // sent behind the version lock; an issue for the top of a team named by id also sends
+        // the number and first rank in the same round trip (undone with the transaction when a
+        // check fails).
+        const checked = refs.memberAndTeam(input.teamId, input.id);
+        const allocation = isUuid(input.teamId) && !hasPosition(input) ? sendAllocation(ctx, input.teamId, true) : undefined;
+        if (allocation) ctx.later(allocation);
+        await checked;
+        return createIssueIn(ctx, viewer, input, refs, allocation);
       }).then((r) => r.value);
     },
 

@@ -12,7 +12,7 @@ import { sanitizeRichText } from '../../lib/sanitize.ts';
 import type { MutationContext } from '../../sync/mutation.ts';
 import type { TeamViewer } from '../teams/teams.repository.ts';
 import { emitIssuePostImages } from './issues.events.ts';
-import { allocateNumber, allocateNumberAndTop, hasPosition, MAX_RANK_LENGTH, rankFor } from './issues.position.ts';
+import { type Allocation, allocateNumber, allocateNumberAndTop, finishAllocation, hasPosition, MAX_RANK_LENGTH, rankFor } from './issues.position.ts';
 import { rankBetween } from '../../lib/rank.ts';
 import { type PresentedIssue, presentIssue, priorityValue } from './issues.presenter.ts';
 import { createIssueRefs, type IssueRefs } from './issues.refs.ts';
@@ -95,7 +95,10 @@ function cleanDescription(html: string | null): string | null {
 /**
  * Creates an issue: number from the team's counter, rank at the top of the team (or at
  * `afterId`/`beforeId`), default state = the team's default backlog state. The creator and the
- * assignee are subscribed.
+ * assignee are subscribed. The row and what goes with it are written as one statement left
+ * running (`ctx.later`): the op-log insert shares its round trip.
+ * @param allocation the team's number and first rank, already sent (`sendAllocation` for
+ *   `input.teamId` with `top`), when the issue goes to the top of the team
  * @throws AppError 404/422 naming the offending body field, 409 `id_taken`
  */
 export async function createIssueIn(
@@ -103,6 +106,7 @@ export async function createIssueIn(
   viewer: TeamViewer,
   input: CreateIssueInput,
   refs: IssueRefs = createIssueRefs(ctx.tx, viewer),
+  allocation?: Promise<Allocation | undefined>,
 ): Promise<PresentedIssue> {
   const title = normalizeTitle(input.title, '/body/title');
   checkStorableDate(input.dueDate, '/body/dueDate');
@@ -116,7 +120,7 @@ export async function createIssueIn(
   const placed = hasPosition(input);
   let sortOrder = placed ? await rankFor(ctx.tx, viewer, t.id, null, input, '/body', ctx) : null;
   // At the top of the team (no position given): the first rank comes with the number.
-  const { number, top } = await allocateNumberAndTop(ctx, t.id, !placed);
+  const { number, top } = allocation && !placed ? finishAllocation(ctx, await allocation) : await allocateNumberAndTop(ctx, t.id, !placed);
   sortOrder ??= rankBetween(null, top);
   if (sortOrder.length > MAX_RANK_LENGTH) sortOrder = await rankFor(ctx.tx, viewer, t.id, null, input, '/body', ctx);
   const times = lifecycleTimestamps(null, state.category, { startedAt: null, completedAt: null, canceledAt: null }, ctx.now);
@@ -146,12 +150,12 @@ export async function createIssueIn(
     createdAt: ctx.now,
     updatedAt: ctx.now,
   };
-  await writeTogether(ctx.tx, [
+  ctx.later(writeTogether(ctx.tx, [
     ctx.tx.insert(issue).values(created),
     labelIds.length ? ctx.tx.insert(issueLabel).values(labelIds.map((labelId) => ({ issueId: created.id, labelId, workspaceId: ctx.workspaceId }))) : null,
     historyInsert(ctx, created.id, 'created'),
     subscriptionInsert(ctx, created.id, [viewer.userId, input.assigneeId]),
-  ]);
+  ]));
   const presented = presentIssue(created, t.key, [...labelIds].sort());
   ctx.emit({ entity: 'issue', id: created.id, action: 'insert', data: presented, teamId: t.id });
   return presented;
@@ -252,14 +256,16 @@ export async function updateIssueIn(
   next.updatedAt = ctx.now;
   const removed = labels ? currentLabels.filter((id) => !labels.includes(id)) : [];
   const added = labels ? labels.filter((id) => !currentLabels.includes(id)) : [];
-  await writeTogether(ctx.tx, [
+  // Left running (ctx.later): the op-log insert shares its round trip; later statements of this
+  // transaction (a bulk update's next issue) run after it.
+  ctx.later(writeTogether(ctx.tx, [
     ctx.tx.update(issue).set(set).where(eq(issue.id, cur.id)),
     removed.length ? ctx.tx.delete(issueLabel).where(and(eq(issueLabel.issueId, cur.id), inArray(issueLabel.labelId, removed))) : null,
     added.length ? ctx.tx.insert(issueLabel).values(added.map((labelId) => ({ issueId: cur.id, labelId, workspaceId: ctx.workspaceId }))) : null,
     Object.keys(changes).length ? historyInsert(ctx, cur.id, 'updated', changes) : null,
     archiveChanged ? historyInsert(ctx, cur.id, next.archivedAt ? 'archived' : 'unarchived') : null,
     next.assigneeId !== cur.assigneeId ? subscriptionInsert(ctx, cur.id, [next.assigneeId]) : null,
-  ]);
+  ]));
   const after = presentIssue(next, teamKey, finalLabels);
   // Moving teams: readers of the old team only must drop the issue, so it leaves that team's
   // stream first; readers of the new team receive the update (applied as an upsert).
