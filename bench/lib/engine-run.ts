@@ -14,7 +14,7 @@ import { coldStarts } from './cold.ts';
 import { loadDataset } from './dataset.ts';
 import { type BenchDb, createBenchDb, type EngineName, queryRaw, rawOf } from './engines.ts';
 import { type HttpRequest, runHttp } from './load.ts';
-import { type MeasureContext, measureWorkload } from './measure.ts';
+import { type MeasureContext, measureWorkload, waitUntilIdle } from './measure.ts';
 import { API_MAIN, apiEnv, BARE_MAIN, type Proc, startProcess } from './procs.ts';
 import type { EngineResult } from './report.ts';
 import { log, round } from './util.ts';
@@ -114,6 +114,8 @@ export async function runEngine(engine: EngineName, o: RunOptions, pgApi?: Map<s
       headers,
     });
     procs.push(apiProc);
+    const settledMs = await waitUntilIdle(apiProc.child.pid);
+    notes.push(`the API was idle ${(settledMs / 1000).toFixed(1)} s after its first answer (background schema compilation done) before the first measurement`);
     const http = (url: string, reqs: HttpRequest[], connections: number, seconds: number, h?: Record<string, string>) =>
       runHttp({ baseUrl: url, reqs, headers: h, connections, seconds, workDir: o.workDir, forceNode: o.forceNode });
 

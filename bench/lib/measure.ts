@@ -33,7 +33,7 @@ export interface MeasureContext {
 }
 
 /** CPU time (user + system) a process has used, in ms, from /proc (Linux); NaN elsewhere. */
-function cpuMs(pid: number | undefined): number {
+export function cpuMs(pid: number | undefined): number {
   if (!pid) return Number.NaN;
   try {
     // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
@@ -44,6 +44,28 @@ function cpuMs(pid: number | undefined): number {
   }
 }
 const CLK_TCK = 100;
+
+/**
+ * Waits at least `minMs`, then until a process is idle: under 3% of a core over each of two
+ * consecutive 0.5 s windows (CPU time from /proc), or `maxMs` passed. The API compiles the route
+ * schemas it has not used yet in the background, starting 2 s after it listens
+ * (apps/server/src/lib/lazy-schemas.ts, `SCHEMA_BACKGROUND_DELAY_MS`), a few seconds of CPU; the
+ * steady-state workloads are measured after that, cold start separately (B10).
+ * @returns the milliseconds waited
+ */
+export async function waitUntilIdle(pid: number | undefined, minMs = 3_000, maxMs = 30_000): Promise<number> {
+  const t0 = performance.now();
+  let quiet = 0;
+  let last = cpuMs(pid);
+  if (Number.isNaN(last)) return 0;
+  while (performance.now() - t0 < maxMs && (quiet < 2 || performance.now() - t0 < minMs)) {
+    await new Promise((r) => setTimeout(r, 500));
+    const now = cpuMs(pid);
+    quiet = now - last < 15 ? quiet + 1 : 0;
+    last = now;
+  }
+  return Math.round(performance.now() - t0);
+}
 
 type Timed = HttpResult & { cpuMsPerReq: number };
 
