@@ -17,6 +17,10 @@
  * `--compare A,B[,…]` (build directories) records no trace: it measures the same things as run.ts
  * (20 filter clicks, 300 × 120 px and 400 × 1000 px of scroll) for each build in turn, `--trials`
  * rounds, on one server and data set, so builds are compared under the same machine load.
+ * With `--first-clicks K` it measures only the first K filter clicks after a fresh page load
+ * (`--settle` ms after the first row, default 1500), per build and round: each click's wall time
+ * (click → rows committed) and the thread time of the task that ran it — what code that has not
+ * run yet costs the first change (an idle-time warm-up is meant to take it out of the click).
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -35,6 +39,8 @@ const { values } = parseArgs({
     compare: { type: 'string' },
     keep: { type: 'string' },
     'by-cpu': { type: 'boolean', default: false },
+    'first-clicks': { type: 'string' },
+    settle: { type: 'string', default: '1500' },
   },
 });
 const N = Number(values.issues);
@@ -160,6 +166,25 @@ function taskCpu(trace: Buffer): { cpu: number[]; wall: number[] } {
   return { cpu: tasks.map((e) => (e.tdur ?? 0) / 1000).sort((a, b) => b - a), wall: tasks.map((e) => (e.dur ?? 0) / 1000).sort((a, b) => b - a) };
 }
 
+/**
+ * Thread time (ms) of each main-thread task that dispatched a `click` event, in time order (the
+ * filter clicks of a light trace: `EventDispatch` comes from the devtools.timeline category).
+ */
+function clickTaskCpu(trace: Buffer): number[] {
+  const { traceEvents: events } = JSON.parse(trace.toString('utf8')) as { traceEvents: Array<TraceEvent & { tdur?: number }> };
+  const main = events.find((e) => e.ph === 'M' && e.name === 'thread_name' && (e.args as { name: string }).name === 'CrRendererMain');
+  if (!main) return [];
+  const onMain = events.filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X');
+  const tasks = onMain.filter((e) => e.name === 'ThreadControllerImpl::RunTask').sort((a, b) => a.ts - b.ts);
+  const clicks = onMain.filter((e) => e.name === 'EventDispatch' && (e.args?.data as { type?: string } | undefined)?.type === 'click');
+  const out: number[] = [];
+  for (const c of clicks.sort((a, b) => a.ts - b.ts)) {
+    const task = tasks.find((t) => t.ts <= c.ts && c.ts < t.ts + (t.dur ?? 0));
+    if (task) out.push((task.tdur ?? 0) / 1000);
+  }
+  return out;
+}
+
 /** Light categories (task boundaries only) for CPU-time figures in --compare. */
 const LIGHT = ['toplevel', 'devtools.timeline'];
 
@@ -222,6 +247,36 @@ async function main() {
     log(`seeded ${N}; load ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')}`);
 
     const filter = encodeURIComponent(JSON.stringify({ and: [{ field: 'priority', op: 'is', value: 'urgent' }] }));
+    if (values.compare && values['first-clicks']) {
+      const k = Number(values['first-clicks']);
+      const stats = new Map<string, { wall: number[][]; cpu: number[][] }>();
+      for (let t = 0; t < Number(values.trials); t++) {
+        for (const v of variants) {
+          dist = path.resolve(v);
+          const s = stats.get(v) ?? { wall: [], cpu: [] };
+          stats.set(v, s);
+          await page.goto(`${listUrl}?filter=${filter}`);
+          await page.getByTestId('filter-op').waitFor();
+          await page.getByTestId('issue-row').first().waitFor();
+          await page.waitForTimeout(Number(values.settle));
+          await browser.startTracing(page, { categories: LIGHT });
+          const clicks = (await timeFilterChanges(page, k)).map((c) => c.commit);
+          const cpu = clickTaskCpu(await browser.stopTracing());
+          s.wall.push(clicks);
+          s.cpu.push(cpu);
+          process.stdout.write(
+            `round ${t + 1} ${v} (load ${os.loadavg()[0]!.toFixed(1)}): wall ${clicks.map((x) => x.toFixed(1)).join(' ')} ms; thread ${cpu.map((x) => x.toFixed(1)).join(' ')} ms\n`,
+          );
+        }
+      }
+      for (const [v, s] of stats) {
+        const col = (xs: number[][], i: number) => xs.map((r) => r[i]).filter((x): x is number => x !== undefined);
+        const parts = Array.from({ length: k }, (_, i) => `click ${i + 1}: wall median ${median(col(s.wall, i)).toFixed(1)} (max ${Math.max(...col(s.wall, i)).toFixed(1)}), thread median ${median(col(s.cpu, i)).toFixed(1)} (max ${Math.max(...col(s.cpu, i)).toFixed(1)})`);
+        process.stdout.write(`${v} (${s.wall.length} rounds): ${parts.join('; ')}\n`);
+      }
+      await context.close();
+      return;
+    }
     if (values.compare) {
       const stats = new Map<string, { commits: number[]; wheel: number[]; fast: number[]; wheelGap: number[]; clickCpu: number[]; wheelCpu: number[]; wheelMaxCpu: number[]; fastCpu: number[]; fastMaxCpu: number[] }>();
       for (let t = 0; t < Number(values.trials); t++) {
@@ -259,14 +314,14 @@ async function main() {
           s.fast.push(...fast.longTasks);
           const load = os.loadavg()[0]!.toFixed(1);
           process.stdout.write(
-            `round ${t + 1} ${v} (load ${load}): clicks median ${median(clicks).toFixed(1)} max ${Math.max(...clicks).toFixed(1)} ms; wheel long tasks [${wheel.longTasks.map((x) => x.toFixed(0)).join(' ')}] p95 gap ${wheel.p95FrameGap.toFixed(1)}; fast long tasks ${fast.longTasks.length} max ${Math.max(0, ...fast.longTasks).toFixed(0)}\n` +
+            `round ${t + 1} ${v} (load ${load}): clicks first ${clicks[0]!.toFixed(1)} median ${median(clicks).toFixed(1)} max ${Math.max(...clicks).toFixed(1)} ms; wheel long tasks [${wheel.longTasks.map((x) => x.toFixed(0)).join(' ')}] p95 gap ${wheel.p95FrameGap.toFixed(1)}; fast long tasks ${fast.longTasks.length} max ${Math.max(0, ...fast.longTasks).toFixed(0)}\n` +
               `   CPU (thread time): 20 longest click-phase tasks median ${median(clickCpu.cpu.slice(0, 20)).toFixed(1)} max ${(clickCpu.cpu[0] ?? 0).toFixed(1)}; wheel ${(wheelCpu.cpu.reduce((a, b) => a + b, 0) / 300).toFixed(2)} ms/frame, longest task ${(wheelCpu.cpu[0] ?? 0).toFixed(1)}; fast ${(fastCpu.cpu.reduce((a, b) => a + b, 0) / 400).toFixed(2)} ms/frame, longest ${(fastCpu.cpu[0] ?? 0).toFixed(1)}\n`,
           );
         }
       }
       for (const [v, s] of stats) {
         process.stdout.write(
-          `${v}: clicks median ${median(s.commits).toFixed(1)} p90 ${percentile(s.commits, 90).toFixed(1)} max ${Math.max(...s.commits).toFixed(1)} (n ${s.commits.length}); wheel long tasks ${s.wheel.length} (max ${Math.max(0, ...s.wheel).toFixed(0)}), median p95 gap ${median(s.wheelGap).toFixed(1)}; fast long tasks ${s.fast.length} (max ${Math.max(0, ...s.fast).toFixed(0)})\n` +
+          `${v}: first clicks ${s.commits.filter((_, i) => i % 20 === 0).map((x) => x.toFixed(1)).join(' ')}; clicks median ${median(s.commits).toFixed(1)} p90 ${percentile(s.commits, 90).toFixed(1)} max ${Math.max(...s.commits).toFixed(1)} (n ${s.commits.length}); wheel long tasks ${s.wheel.length} (max ${Math.max(0, ...s.wheel).toFixed(0)}), median p95 gap ${median(s.wheelGap).toFixed(1)}; fast long tasks ${s.fast.length} (max ${Math.max(0, ...s.fast).toFixed(0)})\n` +
             `   CPU: click-phase tasks median ${median(s.clickCpu).toFixed(1)} max ${Math.max(...s.clickCpu).toFixed(1)}; wheel ${median(s.wheelCpu).toFixed(2)} ms/frame (median of rounds), longest task ${Math.max(...s.wheelMaxCpu).toFixed(1)}; fast ${median(s.fastCpu).toFixed(2)} ms/frame, longest ${Math.max(...s.fastMaxCpu).toFixed(1)}\n`,
         );
       }
