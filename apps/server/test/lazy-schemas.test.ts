@@ -59,6 +59,22 @@ describe('deferredCompilers', () => {
     expect(d.pending).toBe(0);
     expect(ok(5)).toBe('5');
   });
+
+  it('waits the given delay before compiling in the background', async () => {
+    const c = deferredCompilers();
+    let compiled = 0;
+    c.serializer(() => {
+      compiled++;
+      return (p: unknown) => String(p);
+    });
+    const t0 = performance.now();
+    const done = c.compileInBackground(() => {}, 60);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(compiled).toBe(0);
+    await done;
+    expect(compiled).toBe(1);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(55);
+  });
 });
 
 /** Sends the same requests to an app built in `mode`: a bad body, a good one, a serialized answer. */
