@@ -4,13 +4,11 @@
  * SIGTERM.
  */
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import { openDatabase } from '@exponential/db';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createMailer } from './lib/mailer.ts';
 import { createMemoryBus } from './sync/bus.ts';
-import { createRedisBus } from './sync/redis-bus.ts';
 
 /** Starts the server with the process environment; resolves once it is listening. */
 export async function start(env: NodeJS.ProcessEnv = process.env) {
@@ -26,8 +24,9 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
   }
   const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir });
   await database.migrate();
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 }) : undefined;
-  const bus = config.redisUrl ? await createRedisBus(config.redisUrl) : createMemoryBus();
+  // ioredis is loaded only when Redis is configured.
+  const redis = config.redisUrl ? new (await import('ioredis')).Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 }) : undefined;
+  const bus = config.redisUrl ? await (await import('./sync/redis-bus.ts')).createRedisBus(config.redisUrl) : createMemoryBus();
   const mailer = createMailer({
     smtpUrl: config.smtpUrl,
     from: config.mailFrom,

@@ -6,15 +6,13 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+// The drivers are imported by the engine that uses them (see `openPostgres` and `openPglite`):
+// a PostgreSQL-mode start does not load PGlite (about 0.5 MB of JavaScript besides its WASM),
+// an embedded one does not load postgres.js.
+import type { PGlite } from '@electric-sql/pglite';
 import { type SQL, sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
-import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
-import postgres from 'postgres';
+import type postgres from 'postgres';
 import { WalFlusher } from './durability.ts';
 import * as schema from './schema.ts';
 
@@ -104,7 +102,12 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
 }
 
 async function openPostgres(url: string, max: number): Promise<Database> {
-  const client = postgres(url, { max, onnotice: () => {}, connection: { application_name: 'exponential' } });
+  const [{ default: postgresJs }, { drizzle: drizzlePostgres }, { migrate: migratePostgres }] = await Promise.all([
+    import('postgres'),
+    import('drizzle-orm/postgres-js'),
+    import('drizzle-orm/postgres-js/migrator'),
+  ]);
+  const client = postgresJs(url, { max, onnotice: () => {}, connection: { application_name: 'exponential' } });
   const db = drizzlePostgres(client, { schema }) as unknown as Db;
   return {
     db,
@@ -112,7 +115,7 @@ async function openPostgres(url: string, max: number): Promise<Database> {
     postgres: client,
     async migrate() {
       // One dedicated connection: the session-level advisory lock and the migration share it.
-      const single = postgres(url, { max: 1, onnotice: () => {} });
+      const single = postgresJs(url, { max: 1, onnotice: () => {} });
       try {
         await single`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
         await migratePostgres(drizzlePostgres(single), { migrationsFolder });
@@ -133,6 +136,12 @@ async function openPostgres(url: string, max: number): Promise<Database> {
 }
 
 async function openPglite(opts: OpenDatabaseOptions): Promise<Database> {
+  const [{ PGlite }, { pg_trgm }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite/contrib/pg_trgm'),
+    import('drizzle-orm/pglite'),
+    import('drizzle-orm/pglite/migrator'),
+  ]);
   let pgdata: string | undefined;
   let releaseLock = () => {};
   if (opts.dataDir && !opts.memory) {

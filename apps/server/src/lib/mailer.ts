@@ -5,8 +5,12 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { newId } from './ids.ts';
+import { lazyImport } from './lazy.ts';
+
+/** nodemailer (about 0.65 MB of JavaScript) is loaded by the first message, not at start. */
+const loadNodemailer = lazyImport('nodemailer', async () => (await import('nodemailer')).default);
 
 /** One message to send. */
 export interface MailMessage {
@@ -35,20 +39,23 @@ export interface MailerOptions {
 /** Creates the mailer for the configuration (SMTP, or a local outbox folder). */
 export function createMailer(opts: MailerOptions): Mailer {
   const sent: MailMessage[] = [];
-  const smtp = opts.smtpUrl ? nodemailer.createTransport(opts.smtpUrl) : null;
-  const builder = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  // Both transports are created with the first message that needs them.
+  let smtp: Transporter | undefined;
+  let builder: Transporter | undefined;
   return {
     sent,
     async send(msg) {
       sent.push(msg);
       if (sent.length > 1000) sent.shift();
       const mail = { from: opts.from, to: msg.to, subject: msg.subject, text: msg.text, html: msg.html };
-      if (smtp) {
+      if (opts.smtpUrl) {
+        smtp ??= (await loadNodemailer()).createTransport(opts.smtpUrl);
         await smtp.sendMail(mail);
         return;
       }
       opts.log?.(msg);
       if (opts.outboxDir) {
+        builder ??= (await loadNodemailer()).createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
         const info = await builder.sendMail(mail);
         mkdirSync(opts.outboxDir, { recursive: true, mode: 0o700 });
         const file = path.join(opts.outboxDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${newId()}.eml`);

@@ -9,7 +9,21 @@
  * attachment paths. Everything else — scripts, event handlers, styles, SVG, iframes, forms,
  * other URL schemes — is removed.
  */
-import sanitizeHtml from 'sanitize-html';
+import { createRequire } from 'node:module';
+import type sanitizeHtml from 'sanitize-html';
+
+/**
+ * sanitize-html and what it pulls in (htmlparser2, postcss: about 0.4 MB of JavaScript) is loaded
+ * by the first write that sanitizes, not at start. It is a CommonJS package, so `require` loads it
+ * synchronously and the sanitizer keeps its synchronous signature. A failed load throws from that
+ * call (the request's error handler answers 500 and logs it); Node retries a failed `require`.
+ */
+const requireCjs = createRequire(import.meta.url);
+let sanitizer: typeof sanitizeHtml | undefined;
+function loadSanitizer(): typeof sanitizeHtml {
+  sanitizer ??= requireCjs('sanitize-html') as typeof sanitizeHtml;
+  return sanitizer;
+}
 
 const RASTER_DATA_URL = /^data:image\/(png|jpeg|gif|webp|avif);base64,[a-z0-9+/=\s]+$/i;
 /** Our own attachment downloads: plain path segments only (no `..`, `\`, `%`, query or fragment). */
@@ -81,8 +95,16 @@ const OPTIONS: sanitizeHtml.IOptions = {
  * @returns safe HTML; an input that sanitizes to nothing but whitespace becomes ''
  */
 export function sanitizeRichText(html: string): string {
-  const out = sanitizeHtml(html, OPTIONS).trim();
+  const out = loadSanitizer()(html, OPTIONS).trim();
   return out;
+}
+
+/**
+ * The text of HTML with every tag removed (entities stay encoded, as sanitize-html leaves them).
+ * @param html HTML, normally already sanitized
+ */
+export function stripAllTags(html: string): string {
+  return loadSanitizer()(html, { allowedTags: [], allowedAttributes: {} });
 }
 
 /** Like {@link sanitizeRichText} but keeps null and undefined as they are. */

@@ -7,18 +7,22 @@
  */
 import { and, eq } from 'drizzle-orm';
 import type { FastifyReply } from 'fastify';
-import * as oidc from 'openid-client';
+import type * as Oidc from 'openid-client';
 import { Type } from 'typebox';
 import { authAccount, user } from '@exponential/db';
 import type { App, ModuleDeps } from '../../app.ts';
 import type { OidcProviderConfig } from '../../config.ts';
 import { AppError, badRequest, notFound } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
+import { lazyImport } from '../../lib/lazy.ts';
 import { ListOf } from '../../lib/schemas.ts';
 import { SESSION_COOKIE } from '../../plugins/auth.ts';
 import { escapeHtml, sendPage } from '../../lib/pages.ts';
 import { assertSignInAllowed } from './auth-policy.ts';
 import { createAuthService, normalizeEmail, safeRedirect } from './auth.service.ts';
+
+/** openid-client (and oauth4webapi, jose) is loaded by the first sign-in through a provider. */
+const loadOidc = lazyImport('openid-client', () => import('openid-client'));
 
 const FLOW_COOKIE = 'exponential_oidc';
 const FLOW_TTL_S = 600;
@@ -40,14 +44,14 @@ export async function oidcRoutes(app: App, deps: ModuleDeps) {
   const db = deps.database.db;
   const auth = createAuthService({ db, clock: deps.clock, config, mailer: deps.mailer });
   const secure = config.appUrl.startsWith('https://');
-  const discovered = new Map<string, Promise<oidc.Configuration>>();
+  const discovered = new Map<string, Promise<Oidc.Configuration>>();
 
   const provider = (id: string): OidcProviderConfig => {
     const p = config.oidcProviders.find((x) => x.id === id);
     if (!p) throw notFound('Sign-in provider', '/params/provider', id);
     return p;
   };
-  const discover = (p: OidcProviderConfig) => {
+  const discover = (oidc: typeof Oidc, p: OidcProviderConfig) => {
     let d = discovered.get(p.id);
     if (!d) {
       const insecure = p.issuer.startsWith('http://') ? { execute: [oidc.allowInsecureRequests] } : undefined;
@@ -90,9 +94,10 @@ export async function oidcRoutes(app: App, deps: ModuleDeps) {
     async (req, reply) => {
       const p = provider(req.params.provider);
       await assertSignInAllowed(db, req.query.workspace, p.id);
-      let cfg: oidc.Configuration;
+      const oidc = await loadOidc();
+      let cfg: Oidc.Configuration;
       try {
-        cfg = await discover(p);
+        cfg = await discover(oidc, p);
       } catch {
         throw new AppError(503, 'provider_unavailable', `${p.name} sign-in is unavailable right now. Try again shortly.`);
       }
@@ -143,9 +148,10 @@ export async function oidcRoutes(app: App, deps: ModuleDeps) {
       if (!flow || flow.p !== p.id) {
         return failPage(reply, 400, 'This sign-in was not started in this browser, or it took too long. Start again.');
       }
+      const oidc = await loadOidc();
       let claims: Record<string, unknown> | undefined;
       try {
-        const cfg = await discover(p);
+        const cfg = await discover(oidc, p);
         const current = new URL(`${callbackUrl(p.id)}${req.url.slice(req.url.indexOf('?') === -1 ? req.url.length : req.url.indexOf('?'))}`);
         const tokens = await oidc.authorizationCodeGrant(cfg, current, {
           pkceCodeVerifier: flow.v,

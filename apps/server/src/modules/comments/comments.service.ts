@@ -6,13 +6,12 @@
  */
 import { and, asc, eq, inArray, or } from 'drizzle-orm';
 import { comment, reaction } from '@exponential/db';
-import sanitizeHtml from 'sanitize-html';
 import type { ModuleDeps } from '../../app.ts';
 import { conflict, forbidden, invalid, notFound } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { assertStillMember } from '../../lib/membership.ts';
 import { authorize, isManager } from '../../lib/policy.ts';
-import { sanitizeRichText } from '../../lib/sanitize.ts';
+import { sanitizeRichText, stripAllTags } from '../../lib/sanitize.ts';
 import { type MutationContext, runMutation } from '../../sync/mutation.ts';
 import { afterPosition, createKeyset, toPage, tsText } from '../history/keyset.ts';
 import { getReadableIssue } from '../issues/issues.repository.ts';
@@ -29,7 +28,7 @@ import { getReadableComment, presentCommentWithReactions } from './comments.repo
  */
 export function cleanCommentBody(html: string): string {
   const body = sanitizeRichText(html);
-  const text = sanitizeHtml(body, { allowedTags: [], allowedAttributes: {} }).replace(/&nbsp;|&#160;/g, ' ');
+  const text = stripAllTags(body).replace(/&nbsp;|&#160;/g, ' ');
   if (!text.trim() && !/<img\s/i.test(body)) throw invalid('/body/body', 'body must not be empty');
   return body;
 }

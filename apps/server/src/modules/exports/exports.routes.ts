@@ -1,12 +1,19 @@
 import { Type } from 'typebox';
 import type { App, ModuleDeps } from '../../app.ts';
+import { lazyImport } from '../../lib/lazy.ts';
 import { errorResponses } from '../../lib/schemas.ts';
 import { workspaceActor } from '../../plugins/auth.ts';
-import { createExportService } from './exports.service.ts';
+
+/** The export writer (and papaparse) loads with the first export request. */
+const loadExportService = lazyImport('the export service', () => import('./exports.service.ts'));
 
 /** Export routes: the lossless workspace document and the issues CSV, both streamed. */
 export async function exportRoutes(app: App, deps: ModuleDeps) {
-  const exportsService = createExportService(deps);
+  let service: ReturnType<typeof import('./exports.service.ts').createExportService> | undefined;
+  const exportsService = async () => {
+    service ??= (await loadExportService()).createExportService(deps);
+    return service;
+  };
   const stamp = () => deps.clock.now().toISOString().slice(0, 10);
 
   app.get('/api/v1/exports/workspace.json', {
@@ -17,7 +24,7 @@ export async function exportRoutes(app: App, deps: ModuleDeps) {
     },
     config: { auth: 'workspace' },
   }, async (req, reply) => {
-    const stream = await exportsService.workspaceJson(workspaceActor(req));
+    const stream = await (await exportsService()).workspaceJson(workspaceActor(req));
     return reply
       .header('Content-Type', 'application/json; charset=utf-8')
       .header('Content-Disposition', `attachment; filename="workspace-export-${stamp()}.json"`)
@@ -32,7 +39,7 @@ export async function exportRoutes(app: App, deps: ModuleDeps) {
     },
     config: { auth: 'workspace' },
   }, async (req, reply) => {
-    const stream = await exportsService.issuesCsv(workspaceActor(req));
+    const stream = await (await exportsService()).issuesCsv(workspaceActor(req));
     return reply
       .header('Content-Type', 'text/csv; charset=utf-8')
       .header('Content-Disposition', `attachment; filename="issues-${stamp()}.csv"`)

@@ -28,13 +28,9 @@ import { parseJiraXml } from './parsers/jira-xml.ts';
 import { parseLinearCsv } from './parsers/linear-csv.ts';
 import { parseMonorailCsv } from './parsers/monorail-csv.ts';
 import { parseTrelloJson } from './parsers/trello-json.ts';
+import type { ImportFormat } from './imports.formats.ts';
 
-/** Import formats, as the `format` parameter names them. */
-export const IMPORT_FORMATS = [
-  'jira-csv', 'jira-xml', 'jira-json', 'github-json', 'linear-csv', 'trello-json', 'monorail-csv', 'exponential-json', 'exponential-csv',
-] as const;
-/** One import format. */
-export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+export { IMPORT_FORMATS, type ImportFormat } from './imports.formats.ts';
 
 /** Options that change how a file is read. */
 export interface ParseOptions {

@@ -2,12 +2,16 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { App, ModuleDeps } from '../../app.ts';
 import { AppError, badRequest } from '../../lib/errors.ts';
+import { lazyImport } from '../../lib/lazy.ts';
 import { authorize } from '../../lib/policy.ts';
 import { ProblemSchema, errorResponses } from '../../lib/schemas.ts';
 import { workspaceActor } from '../../plugins/auth.ts';
-import { IMPORT_FORMATS, type ImportFormat } from './imports.parse.ts';
+import { IMPORT_FORMATS, type ImportFormat } from './imports.formats.ts';
 import { DryRunSchema, IMPORT_MAX_BYTES, IMPORT_MAX_BYTES_CSV, IMPORT_MAX_BYTES_DOCUMENT, ImportJobSchema, ImportParams, ImportQuery, importMaxBytes } from './imports.schemas.ts';
-import { createImportService, type ImportInput } from './imports.service.ts';
+import type { ImportInput } from './imports.service.ts';
+
+/** The import service and its parsers (csv-parse, htmlparser2, markdown-it, jira2md) load with the first import request. */
+const loadImportService = lazyImport('the import service', () => import('./imports.service.ts'));
 
 /**
  * The raw upload. Its bytes hide behind a getter so generic body walkers (the NUL check of
@@ -90,10 +94,14 @@ function assertSize(format: ImportFormat, bytes: number): void {
 
 /** Import routes: POST /api/v1/imports (dry run or job), GET /api/v1/imports/:importId. */
 export async function importRoutes(app: App, deps: ModuleDeps) {
-  const imports = createImportService(deps, app.log);
+  let service: ReturnType<typeof import('./imports.service.ts').createImportService> | undefined;
+  const imports = async () => {
+    service ??= (await loadImportService()).createImportService(deps, app.log);
+    return service;
+  };
   app.addSchema(DryRunSchema);
   app.addSchema(ImportJobSchema);
-  app.addHook('onClose', async () => imports.idle());
+  app.addHook('onClose', async () => service?.idle());
   // A twentieth of the per-user API budget per minute (30 with the default 600).
   const max = Math.max(5, Math.floor(deps.config.rateLimitPerMinute / 20));
 
@@ -127,13 +135,14 @@ export async function importRoutes(app: App, deps: ModuleDeps) {
     }, async (req, reply) => {
       const input = await readInput(req);
       const viewer = workspaceActor(req);
-      if (input.dryRun) return reply.status(200).send(await imports.dryRun(viewer, input));
-      return reply.status(202).send(await imports.start(viewer, input));
+      const s = await imports();
+      if (input.dryRun) return reply.status(200).send(await s.dryRun(viewer, input));
+      return reply.status(202).send(await s.start(viewer, input));
     });
   });
 
   app.get('/api/v1/imports/:importId', {
     schema: { operationId: 'getImport', tags: ['imports'], params: ImportParams, response: { 200: Type.Ref('ImportJob'), ...errorResponses } },
     config: { auth: 'workspace' },
-  }, async (req) => imports.get(workspaceActor(req), req.params.importId));
+  }, async (req) => (await imports()).get(workspaceActor(req), req.params.importId));
 }

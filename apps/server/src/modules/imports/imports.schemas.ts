@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { Nullable, Timestamp, Uuid } from '../../lib/schemas.ts';
-import { IMPORT_FORMATS } from './imports.parse.ts';
+import { IMPORT_FORMATS } from './imports.formats.ts';
 
 /**
  * Largest CSV upload: 128 MiB, so a 100,000-issue export of any supported CSV format fits in one

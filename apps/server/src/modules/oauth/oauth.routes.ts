@@ -9,14 +9,18 @@
  */
 import { eq } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import OAuth2Server, { OAuthError, Request as OAuthRequest, Response as OAuthResponse } from '@node-oauth/oauth2-server';
+import type OAuth2Server from '@node-oauth/oauth2-server';
 import { type Static, Type } from 'typebox';
 import { oauthApplication, oauthToken, workspace } from '@exponential/db';
 import type { App, ModuleDeps } from '../../app.ts';
 import { sha256 } from '../../lib/crypto.ts';
+import { lazyImport } from '../../lib/lazy.ts';
 import { escapeHtml, sendPage } from '../../lib/pages.ts';
 import { SESSION_COOKIE, type Actor } from '../../plugins/auth.ts';
 import { CODE_TTL_S, OAUTH_SCOPES, createOAuthModel, grantedScopes, matchRedirectUri, revokeFamily } from './oauth.model.ts';
+
+/** @node-oauth/oauth2-server is loaded by the first authorization or token request. */
+const loadOAuth2 = lazyImport('@node-oauth/oauth2-server', async (): Promise<typeof OAuth2Server> => (await import('@node-oauth/oauth2-server')).default);
 
 const SCOPE_TEXT: Record<string, string> = {
   read: 'Read everything you can see in the workspace',
@@ -147,7 +151,9 @@ export async function oauthRoutes(app: App, deps: ModuleDeps) {
       const actor = await sessionIn(req, oapp.workspaceId);
       if (!actor) return page(reply, 403, 'Not allowed', "<p>Your account does not belong to this application's workspace.</p>");
       if (q.decision !== 'allow') return redirectError(reply, redirectUri, 'access_denied', 'The user denied access', q.state);
-      const server = new OAuth2Server({ model: createOAuthModel(db, clock, { redirectUri }) as never, authorizationCodeLifetime: CODE_TTL_S, allowEmptyState: true });
+      const OAuth2 = await loadOAuth2();
+      const { OAuthError, Request: OAuthRequest, Response: OAuthResponse } = OAuth2;
+      const server = new OAuth2({ model: createOAuthModel(db, clock, { redirectUri }) as never, authorizationCodeLifetime: CODE_TTL_S, allowEmptyState: true });
       const request = new OAuthRequest({ method: 'POST', query: {}, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': '1' }, body: { ...q, scope: (r.scopes as string[]).join(' ') } });
       const response = new OAuthResponse({ headers: {} });
       try {
@@ -167,7 +173,9 @@ export async function oauthRoutes(app: App, deps: ModuleDeps) {
     '/oauth/token',
     { schema: { hide: true, body: tokenBody }, config: { auth: 'public', rateLimit: { max: 60, timeWindow: '1 minute' } } },
     async (req, reply) => {
-      const server = new OAuth2Server({
+      const OAuth2 = await loadOAuth2();
+      const { OAuthError, Request: OAuthRequest, Response: OAuthResponse } = OAuth2;
+      const server = new OAuth2({
         model: createOAuthModel(db, clock, { redirectUri: req.body.redirect_uri }) as never,
         accessTokenLifetime: 3600,
         refreshTokenLifetime: 30 * 86400,
