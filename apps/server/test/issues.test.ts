@@ -245,7 +245,7 @@ describe('PATCH /issues/:issueId', () => {
     });
     const subs = await t.database.db.select().from(issueSubscription).where(eq(issueSubscription.issueId, issue.id));
     expect(subs.map((s) => s.userId).sort()).toEqual([alice.userId, mia.userId].sort());
-    const ops = await t.database.db.select().from(syncOperation).where(eq(syncOperation.entityId, issue.id));
+    const ops = await t.database.db.select().from(syncOperation).where(eq(syncOperation.entityId, issue.id)).orderBy(syncOperation.version, syncOperation.seq);
     expect(ops.map((o) => o.action)).toEqual(['insert', 'update']);
     expect((ops[1]!.data as { title: string }).title).toBe('history, renamed');
     // The same values again change nothing: no history, no op.

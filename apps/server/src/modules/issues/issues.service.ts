@@ -15,7 +15,7 @@ import type { PresentedIssue } from './issues.presenter.ts';
 import { createIssueRefs } from './issues.refs.ts';
 import { getReadableIssue } from './issues.repository.ts';
 import type { CreateIssueInput, IssuePatch, ListIssuesInput } from './issues.schemas.ts';
-import { createIssueIn, deleteIssueIn, labelIdsOf, updateIssueIn } from './issues.write.ts';
+import { createIssueIn, deleteIssueIn, labelIdsOf, type PreparedCreate, prepareCreate, updateIssueIn } from './issues.write.ts';
 import { presentIssue } from './issues.presenter.ts';
 import { hasPosition, type PositionInput, sendAllocation } from './issues.position.ts';
 import { isUuid } from '../../lib/ids.ts';
@@ -61,10 +61,21 @@ export function createIssueService(deps: IssueServiceDeps) {
         // the number and first rank in the same round trip (undone with the transaction when a
         // check fails).
         const checked = refs.memberAndTeam(input.teamId, input.id);
+        ctx.later(checked);
         const allocation = isUuid(input.teamId) && !hasPosition(input) ? sendAllocation(ctx, input.teamId, true) : undefined;
         if (allocation) ctx.later(allocation);
+        // Title, due date and description (sanitizing is the create's costliest CPU) while those
+        // statements run; the membership re-check's refusal still comes first.
+        let prepared: PreparedCreate | undefined;
+        let invalidInput: unknown;
+        try {
+          prepared = prepareCreate(input);
+        } catch (err) {
+          invalidInput = err;
+        }
         await checked;
-        return createIssueIn(ctx, viewer, input, refs, allocation);
+        if (!prepared) throw invalidInput;
+        return createIssueIn(ctx, viewer, input, refs, allocation, prepared);
       }).then((r) => r.value);
     },
 

@@ -92,6 +92,24 @@ function cleanDescription(html: string | null): string | null {
   return sanitizeRichText(html) || null;
 }
 
+/** What a create needs that no database read decides: the normalized title and the sanitized description. */
+export interface PreparedCreate {
+  title: string;
+  description: string | null;
+}
+
+/**
+ * The checks and clean-ups of a create that need no database: the title normalized, the due date
+ * checked, the description sanitized (lib/sanitize.ts). Run before the mutation, so that none of
+ * it happens while the workspace lock is held.
+ * @throws AppError 422 naming `/body/title` or `/body/dueDate`
+ */
+export function prepareCreate(input: CreateIssueInput): PreparedCreate {
+  const title = normalizeTitle(input.title, '/body/title');
+  checkStorableDate(input.dueDate, '/body/dueDate');
+  return { title, description: cleanDescription(input.description ?? null) };
+}
+
 /**
  * Creates an issue: number from the team's counter, rank at the top of the team (or at
  * `afterId`/`beforeId`), default state = the team's default backlog state. The creator and the
@@ -99,6 +117,7 @@ function cleanDescription(html: string | null): string | null {
  * running (`ctx.later`): the op-log insert shares its round trip.
  * @param allocation the team's number and first rank, already sent (`sendAllocation` for
  *   `input.teamId` with `top`), when the issue goes to the top of the team
+ * @param prepared {@link prepareCreate} of `input`, when the caller ran it before the mutation
  * @throws AppError 404/422 naming the offending body field, 409 `id_taken`
  */
 export async function createIssueIn(
@@ -107,9 +126,9 @@ export async function createIssueIn(
   input: CreateIssueInput,
   refs: IssueRefs = createIssueRefs(ctx.tx, viewer),
   allocation?: Promise<Allocation | undefined>,
+  prepared: PreparedCreate = prepareCreate(input),
 ): Promise<PresentedIssue> {
-  const title = normalizeTitle(input.title, '/body/title');
-  checkStorableDate(input.dueDate, '/body/dueDate');
+  const { title, description } = prepared;
   const t = await refs.targetTeam(input.teamId, '/body/teamId');
   if (input.id && (await refs.idTaken(input.id))) throw conflict('An issue with this id already exists', 'id_taken', '/body/id');
   const state = input.stateId ? await refs.state(input.stateId, t.id, '/body/stateId') : await refs.defaultState(t.id);
@@ -132,7 +151,7 @@ export async function createIssueIn(
     teamId: t.id,
     number,
     title,
-    description: cleanDescription(input.description ?? null),
+    description,
     stateId: state.id,
     assigneeId: input.assigneeId ?? null,
     creatorId: viewer.userId,
