@@ -26,7 +26,7 @@ export const HelpSheet = observer(function HelpSheet() {
           Esc
         </button>
       </div>
-      <div className="grid max-h-[70vh] grid-cols-2 gap-x-8 gap-y-5 overflow-y-auto px-5 py-4">
+      <div className="grid max-h-[70vh] grid-cols-1 gap-x-8 sm:grid-cols-2 gap-y-5 overflow-y-auto px-5 py-4">
         {groups.map(([group, cmds]) => (
           <section key={group}>
             <h3 className="mb-1.5 text-sm font-medium text-faint">{group}</h3>

@@ -8,7 +8,7 @@
  * of one submission.
  */
 import { observer } from 'mobx-react-lite';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { ApiError, uuid } from '../../api/client.ts';
 import { useStore } from '../../store/context.tsx';
 import type { CreateIssueDefaults } from '../../store/ui.ts';
@@ -81,7 +81,16 @@ export const CreateIssueModal = observer(function CreateIssueModal({ defaults }:
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const idempotencyKey = useRef(uuid());
-  const titleRef = useRef<HTMLInputElement>(null);
+  const titleRef = useRef<HTMLTextAreaElement>(null);
+  // The title wraps instead of scrolling sideways (a long title stays readable on a phone): the
+  // one-line textarea grows with its text.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the height follows the title's text
+  useLayoutEffect(() => {
+    const el = titleRef.current;
+    if (!el) return;
+    el.style.height = 'auto';
+    el.style.height = `${el.scrollHeight}px`;
+  }, [form.title]);
   const editor = useRef<RichEditorHandle | null>(null);
   const created = useRef(false);
   const wsId = store.workspace?.id ?? '';
@@ -219,15 +228,17 @@ export const CreateIssueModal = observer(function CreateIssueModal({ defaults }:
           )}
         </div>
         <div className="px-4 pt-3">
-          <input
+          <textarea
             ref={titleRef}
             autoFocus
+            rows={1}
             name="title"
             aria-label="Issue title"
             placeholder="Issue title"
             maxLength={255}
             value={form.title}
-            onChange={(e) => set({ title: e.target.value })}
+            // A title is one line: pasted line breaks become spaces.
+            onChange={(e) => set({ title: e.target.value.replace(/\s*[\r\n]+\s*/g, ' ') })}
             onKeyDown={(e) => {
               // Enter moves on to the description; ⌘/Ctrl+Enter creates.
               if (e.key === 'Enter' && !e.metaKey && !e.ctrlKey && !e.nativeEvent.isComposing) {
@@ -236,7 +247,7 @@ export const CreateIssueModal = observer(function CreateIssueModal({ defaults }:
                 else e.currentTarget.form?.querySelector<HTMLTextAreaElement>('[data-testid="editor-fallback"]')?.focus();
               }
             }}
-            className="w-full bg-transparent text-xl font-medium outline-none placeholder:text-faint"
+            className="block w-full resize-none overflow-hidden bg-transparent text-xl font-medium outline-none placeholder:text-faint"
           />
           <div className="mt-2 max-h-[40vh] min-h-[120px] overflow-y-auto">
             <LazyRichEditor
@@ -296,7 +307,7 @@ export const CreateIssueModal = observer(function CreateIssueModal({ defaults }:
               <Kbd keys={['mod+shift+enter']} /> creates and keeps these properties
             </span>
           )}
-          <label className="flex items-center gap-1.5 text-sm text-muted select-none">
+          <label className="ml-auto flex items-center gap-1.5 text-sm text-muted select-none">
             <input type="checkbox" checked={createMore} onChange={(e) => setCreateMore(e.target.checked)} className="accent-accent" />
             Create more
           </label>

@@ -130,7 +130,7 @@ export const IssuePage = observer(function IssuePage() {
   return (
     <div className="flex min-h-0 flex-1 flex-col" data-testid="issue-page">
       <IssueHeader issue={issue} />
-      <div className="flex min-h-0 flex-1 flex-col overflow-y-auto lg:flex-row lg:overflow-hidden">
+      <div className="flex min-h-0 flex-1 flex-col overflow-y-auto max-md:pb-20 lg:flex-row lg:overflow-hidden">
         <article className="min-w-0 flex-1 lg:overflow-y-auto">
           <div className="mx-auto max-w-[820px] px-5 py-8 sm:px-10 lg:px-12 lg:py-10">
             {issue.archivedAt && (

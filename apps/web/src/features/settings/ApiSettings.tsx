@@ -7,7 +7,7 @@ import { observer } from 'mobx-react-lite';
 import { type FormEvent, useState } from 'react';
 import { Button, inputClass } from '../../ui/Button.tsx';
 import * as api from './api.ts';
-import { Empty, ErrorText, Field, formatDay, formatWhen, PageTitle, SecretOnce, Section, selectClass, useAction, useLoad } from './kit.tsx';
+import { Empty, ErrorText, Field, formatDay, formatWhen, LoadingRows, PageTitle, SecretOnce, Section, selectClass, useAction, useLoad } from './kit.tsx';
 
 const EXPIRY: [string, string][] = [
   ['30', '30 days'],
@@ -79,6 +79,7 @@ export const ApiSettings = observer(function ApiSettings() {
       </Section>
       <Section title="Your tokens" testId="tokens">
         <ErrorText error={tokens.error ?? revokeError} />
+        {!tokens.data && !tokens.error && <LoadingRows what="tokens" />}
         {tokens.data && live.length === 0 && <Empty>No tokens yet. Create one above to use the API or the CLI.</Empty>}
         {live.length > 0 && (
           <ul className="divide-y divide-line rounded-lg border border-line">

@@ -7,7 +7,7 @@ import { observer } from 'mobx-react-lite';
 import { type FormEvent, useState } from 'react';
 import { Button, inputClass } from '../../ui/Button.tsx';
 import * as api from './api.ts';
-import { AdminOnly, Empty, ErrorText, Field, formatWhen, PageTitle, SecretOnce, Section, useAction, useIsAdmin, useLoad } from './kit.tsx';
+import { AdminOnly, Empty, ErrorText, Field, formatWhen, LoadingRows, PageTitle, SecretOnce, Section, useAction, useIsAdmin, useLoad } from './kit.tsx';
 
 /** The screen. */
 export const AppsSettings = observer(function AppsSettings() {
@@ -84,8 +84,9 @@ export const AppsSettings = observer(function AppsSettings() {
       </Section>
       <Section title="Applications" testId="apps">
         <ErrorText error={apps.error ?? actError} />
+        {!apps.data && !apps.error && <LoadingRows what="applications" />}
         {apps.data && apps.data.length === 0 && <Empty>No applications registered.</Empty>}
-        <ul className="divide-y divide-line rounded-lg border border-line">
+        <ul className={apps.data?.length ? 'divide-y divide-line rounded-lg border border-line' : 'hidden'}>
           {(apps.data ?? []).map((a) => (
             <li key={a.id} className="px-4 py-3" data-testid="app-row">
               <div className="flex items-start gap-3">

@@ -10,7 +10,7 @@ import { useStore } from '../../store/context.tsx';
 import { Button, inputClass } from '../../ui/Button.tsx';
 import { Avatar } from '../../ui/icons.tsx';
 import * as api from './api.ts';
-import { Empty, ErrorText, Field, formatDay, messageOf, PageTitle, Section, selectClass, useAction, useIsAdmin, useLoad } from './kit.tsx';
+import { Empty, ErrorText, Field, formatDay, LoadingRows, messageOf, PageTitle, Section, selectClass, useAction, useIsAdmin, useLoad } from './kit.tsx';
 
 const ROLE_LABELS: Record<api.Role, string> = { owner: 'Owner', admin: 'Admin', member: 'Member', guest: 'Guest' };
 
@@ -129,8 +129,9 @@ export const MembersSettings = observer(function MembersSettings() {
         }
       >
         <ErrorText error={members.error} />
+        {!members.data && !members.error && <LoadingRows what="members" rowHeight={57} />}
         {members.data && shown.length === 0 && <Empty>No member matches “{filter}”.</Empty>}
-        <ul className="divide-y divide-line rounded-lg border border-line">
+        <ul className={shown.length ? 'divide-y divide-line rounded-lg border border-line' : 'hidden'}>
           {shown.map((m) => (
             <li key={m.userId} className="px-4 py-2.5" data-testid="member-row" data-email={m.email}>
               <div className="flex items-center gap-3">

@@ -8,7 +8,7 @@ import { observer } from 'mobx-react-lite';
 import { useEffect, useState } from 'react';
 import { Button } from '../../ui/Button.tsx';
 import * as api from './api.ts';
-import { AdminOnly, Empty, ErrorText, formatWhen, PageTitle, Section, useAction, useIsAdmin, useLoad } from './kit.tsx';
+import { AdminOnly, Empty, ErrorText, formatWhen, LoadingRows, PageTitle, Section, useAction, useIsAdmin, useLoad } from './kit.tsx';
 
 const SignInMethods = observer(function SignInMethods() {
   const isAdmin = useIsAdmin();
@@ -23,6 +23,7 @@ const SignInMethods = observer(function SignInMethods() {
   return (
     <Section title="Sign-in methods" description="Which ways of signing in give access to this workspace." testId="auth-policy">
       {policy.error && <ErrorText error={policy.error} />}
+      {!policy.data && !policy.error && <LoadingRows what="sign-in methods" rows={3} rowHeight={54} />}
       {policy.data && (
         <form
           className="flex flex-col gap-3"
@@ -99,8 +100,10 @@ const Sessions = observer(function Sessions() {
       }
     >
       <ErrorText error={sessions.error ?? error} />
+      {!sessions.data && !sessions.error && <LoadingRows what="sessions" />}
+      {!!sessions.data?.length && (
       <ul className="divide-y divide-line rounded-lg border border-line">
-        {(sessions.data ?? []).map((s) => (
+        {sessions.data.map((s) => (
           <li key={s.id} className="flex items-center gap-3 px-4 py-3" data-testid="session-row">
             <div className="min-w-0 flex-1">
               <div className="font-medium">
@@ -128,6 +131,7 @@ const Sessions = observer(function Sessions() {
           </li>
         ))}
       </ul>
+      )}
     </Section>
   );
 });
@@ -138,6 +142,7 @@ const Authorizations = observer(function Authorizations() {
   return (
     <Section title="Authorized applications" description="Applications you allowed to act on your behalf in this workspace.">
       <ErrorText error={list.error ?? error} />
+      {!list.data && !list.error && <LoadingRows what="authorized applications" />}
       {list.data && list.data.length === 0 && <Empty>You have not authorized any application.</Empty>}
       {list.data && list.data.length > 0 && (
         <ul className="divide-y divide-line rounded-lg border border-line">

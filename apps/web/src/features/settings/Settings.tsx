@@ -6,7 +6,7 @@
  */
 import { Link, useParams } from '@tanstack/react-router';
 import { observer } from 'mobx-react-lite';
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { useStore } from '../../store/context.tsx';
 import { AccountSettings } from './AccountSettings.tsx';
 import { ApiSettings } from './ApiSettings.tsx';
@@ -55,6 +55,12 @@ export const Settings = observer(function Settings() {
   const known = SECTIONS.find((s) => s.id === params.section);
   const section: SectionId = known?.id ?? 'account';
   const ws = store.workspace;
+  const sectionsRef = useRef<HTMLDivElement>(null);
+  // On a phone the current section may sit beyond the scrolled row: bring it into view.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the section changes
+  useEffect(() => {
+    sectionsRef.current?.querySelector('[aria-current="page"]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [section]);
   useEffect(() => {
     document.title = `${known?.title ?? 'Settings'} · Settings · exponential`;
   }, [known?.title]);
@@ -64,7 +70,8 @@ export const Settings = observer(function Settings() {
   return (
     <div className="flex min-h-0 flex-1 flex-col md:flex-row" data-testid="settings">
       <nav aria-label="Settings" className="shrink-0 border-line bg-sidebar max-md:border-b md:w-[220px] md:overflow-y-auto md:border-r md:px-3 md:py-5">
-        <div className="flex gap-4 overflow-x-auto px-3 py-2 md:flex-col md:gap-5 md:p-0">
+        {/* On a phone the sections scroll sideways; the right edge fades so a cut one reads as "more". */}
+        <div ref={sectionsRef} className="flex gap-4 overflow-x-auto px-3 py-2 max-md:[mask-image:linear-gradient(to_right,#000_calc(100%-24px),transparent)] max-md:pr-6 md:flex-col md:gap-5 md:p-0">
           {groups.map((g) => (
             <div key={g} className="flex shrink-0 gap-1 md:flex-col md:gap-0.5">
               <div className="hidden px-2 pb-1 text-sm font-medium text-faint md:block">{g === 'Workspace' ? ws.name : g}</div>
@@ -85,7 +92,8 @@ export const Settings = observer(function Settings() {
         </div>
       </nav>
       <div className="min-h-0 min-w-0 flex-1 overflow-y-auto">
-        <div className="mx-auto max-w-[760px] px-5 py-8 sm:px-8">
+        {/* Below md the menu button floats at the bottom left: room for it under the last control. */}
+        <div className="mx-auto max-w-[760px] px-5 py-8 max-md:pb-24 sm:px-8">
           <Screen section={section} teamKey={params.teamKey} />
         </div>
       </div>

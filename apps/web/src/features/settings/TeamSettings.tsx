@@ -13,7 +13,7 @@ import { Button, inputClass } from '../../ui/Button.tsx';
 import { Avatar } from '../../ui/icons.tsx';
 import { TeamBadge } from '../shell/Sidebar.tsx';
 import * as api from './api.ts';
-import { AdminOnly, Empty, ErrorText, Field, PageTitle, Section, selectClass, useAction, useIsAdmin, useLoad, useRole } from './kit.tsx';
+import { AdminOnly, Empty, ErrorText, Field, LoadingRows, PageTitle, Section, selectClass, useAction, useIsAdmin, useLoad, useRole } from './kit.tsx';
 import { LabelList } from './LabelList.tsx';
 import { settingsPath } from './sections.ts';
 import { WorkflowStates } from './WorkflowStates.tsx';
@@ -98,8 +98,9 @@ const Members = observer(function Members({ team, canManage }: { team: Team; can
   return (
     <Section title="Members" description="People who belong to the team." testId="team-members">
       <ErrorText error={members.error ?? error} />
+      {!members.data && !members.error && <LoadingRows what="team members" rowHeight={39} />}
       {members.data && members.data.length === 0 && <Empty>No members yet.</Empty>}
-      <ul className="divide-y divide-line rounded-lg border border-line">
+      <ul className={members.data?.length ? 'divide-y divide-line rounded-lg border border-line' : 'hidden'}>
         {(members.data ?? []).map((m) => (
           <li key={m.id} className="flex items-center gap-3 px-4 py-2">
             <Avatar name={m.name || m.email} size={22} />

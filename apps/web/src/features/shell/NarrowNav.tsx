@@ -1,6 +1,7 @@
 /**
  * The sidebar on narrow screens (phones, below Tailwind's `md`, 768 px): hidden behind a menu
- * button, it slides over the screen when opened and closes on navigation, Escape or a tap outside.
+ * button (bottom left; beside the drawer while open), it slides over the screen when opened and
+ * closes on navigation, Escape or a tap outside.
  * From `md` up it is the ordinary column.
  */
 import { useRouterState } from '@tanstack/react-router';
@@ -31,7 +32,9 @@ export function NarrowNav({ children }: { children: ReactNode }) {
         aria-label={open ? 'Close menu' : 'Open menu'}
         aria-expanded={open}
         onClick={() => setOpen((o) => !o)}
-        className="fixed bottom-4 left-4 z-50 flex h-11 w-11 items-center justify-center rounded-full border border-line bg-elevated text-fg shadow-overlay md:hidden"
+        // Open, the button sits beside the drawer (232 px wide, Sidebar.tsx), over the dimmed page,
+        // so it never covers the drawer's own Settings and Keyboard shortcuts items.
+        className={`fixed z-50 flex h-11 w-11 items-center justify-center rounded-full border border-line bg-elevated text-fg shadow-overlay md:hidden ${open ? 'top-2 left-[244px]' : 'bottom-4 left-4'}`}
       >
         <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden>
           {open ? (

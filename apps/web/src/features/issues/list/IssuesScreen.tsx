@@ -128,8 +128,17 @@ export const IssuesScreen = observer(function IssuesScreen({ heading, scope, bas
         <span className="flex-1" />
         {actions?.({ filter, display, modified })}
         {onSaveView && (filtered || !!displayDiff(display, baseDisplay)) && (
-          <Button size="sm" variant="secondary" onClick={() => onSaveView(filter, display)} data-testid="save-view" title="Save as view (Alt+V)">
-            Save view
+          <Button
+            size="sm"
+            variant="secondary"
+            onClick={() => onSaveView(filter, display)}
+            data-testid="save-view"
+            title="Save as view (Alt+V)"
+            aria-label="Save view"
+            className="shrink-0 whitespace-nowrap"
+          >
+            <span className="sm:hidden">Save</span>
+            <span className="hidden sm:inline">Save view</span>
           </Button>
         )}
         <DisplayMenu display={display} onChange={setDisplay} open={displayOpen} setOpen={setDisplayOpen} teamGrouping={!scope.teamId} />

@@ -61,7 +61,11 @@ function TriageHint() {
 
 function ViewTabs({ team, view, ws }: { team: Team; view: TeamView; ws: string }) {
   return (
-    <nav className="flex min-w-0 items-center gap-1 overflow-x-auto [scrollbar-width:none]" aria-label="Team views">
+    // On a phone the tabs scroll sideways; their right edge fades out so a cut tab reads as "more".
+    <nav
+      className="flex min-w-0 items-center gap-1 overflow-x-auto [scrollbar-width:none] max-sm:[mask-image:linear-gradient(to_right,#000_calc(100%-20px),transparent)] max-sm:pr-4"
+      aria-label="Team views"
+    >
       {([...(team.triageEnabled || view === 'triage' ? (['triage'] as const) : []), 'all', 'active', 'backlog'] as const).map((v) => (
         <Link
           key={v}
