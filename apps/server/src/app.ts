@@ -109,28 +109,33 @@ export function loggerOptions(config: Pick<Config, 'logLevel'>) {
   };
 }
 
+/** Fastify's validator compiler: a route schema (and the part it validates) → a validation function. */
+type ValidatorCompiler = Parameters<App['setValidatorCompiler']>[0];
+
 /**
- * Two validators: query strings, path parameters and headers are text, so they are coerced to
- * their declared types (`?limit=10` → 10); JSON bodies are not coerced at all, so `0`, `false` or
- * `""` can never silently become `null` or another type (ajv's coercion would do that for
- * nullable fields whose real type rejects the value).
+ * The app's validator compiler, for every route of every plugin context. Two validators: query
+ * strings, path parameters and headers are text, so they are coerced to their declared types
+ * (`?limit=10` → 10); JSON bodies are not coerced at all, so `0`, `false` or `""` can never
+ * silently become `null` or another type (ajv's coercion would do that for nullable fields whose
+ * real type rejects the value). Unknown properties are refused, never removed.
+ * @param sharedSchemas the app's shared schemas (`app.getSchemas()`), read when a schema compiles
  */
-function useStrictBodyValidation(app: App, compilers: DeferredCompilers): void {
+function strictValidatorCompiler(sharedSchemas: () => Record<string, unknown>, compilers: DeferredCompilers): ValidatorCompiler {
   const common = { removeAdditional: false, useDefaults: true, allErrors: false, strict: false } as const;
   const bodyAjv = addFormats(new Ajv({ ...common, coerceTypes: false }));
   const textAjv = addFormats(new Ajv({ ...common, coerceTypes: 'array' }));
   const sync = (ajv: Ajv) => {
-    for (const schema of Object.values(app.getSchemas()) as Array<{ $id?: string }>) {
+    for (const schema of Object.values(sharedSchemas()) as Array<{ $id?: string }>) {
       if (schema.$id && !ajv.getSchema(schema.$id)) ajv.addSchema(schema);
     }
   };
-  app.setValidatorCompiler(({ schema, httpPart }) => {
+  return ({ schema, httpPart }) => {
     const ajv = httpPart === 'body' ? bodyAjv : textAjv;
     return compilers.validator(() => {
       sync(ajv);
-      return ajv.compile(schema);
-    }) as ReturnType<Parameters<App['setValidatorCompiler']>[0]>;
-  });
+      return ajv.compile(schema as object);
+    }) as ReturnType<ValidatorCompiler>;
+  };
 }
 
 /**
@@ -163,9 +168,16 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     }
     return out;
   };
+  // Given as the builder of every context, not with `app.setValidatorCompiler` (which sets the root's
+  // only): Fastify rebuilds the compiler of a plugin context that received shared schemas (an
+  // `addSchema` after a child context exists reaches the child), and from its options' builder —
+  // its default ajv, with other options, which also took ~0.2–0.4 s of CPU at every start.
+  const validatorCompiler = strictValidatorCompiler(() => app.getSchemas() as Record<string, unknown>, compilers);
   const app = Fastify({
     schemaController: {
       compilersFactory: {
+        // Fastify's types describe its own ajv pool builder; any builder returning a compiler works.
+        buildValidator: (() => validatorCompiler) as never,
         buildSerializer: (externalSchemas: Parameters<typeof serializerFactory>[0], options: Parameters<typeof serializerFactory>[1]) => {
           // Serializers see nullable unions as type lists (lib/serializer-schemas.ts).
           const compile = serializerFactory(sharedForSerializer(externalSchemas as Record<string, unknown>) as typeof externalSchemas, options);
@@ -192,7 +204,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       return sendProblem(reply, problem(400, 'bad_request', 'The request could not be routed'));
     },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
-  useStrictBodyValidation(app, compilers);
   if (config.mode === 'test') {
     // Tests: every schema compiles while getting ready, so a broken one fails `app.ready()`.
     app.addHook('onReady', async () => compilers.compileAll());

@@ -23,6 +23,8 @@ const ON_FIRST_USE = [
   'markdown-it',
   'jira2md',
   'htmlparser2',
+  // Loaded a little after listening, or by the first scrape (plugins/metrics.ts).
+  'prom-client',
   // Each database driver is imported by the engine that uses it.
   'postgres',
   '@electric-sql/pglite',

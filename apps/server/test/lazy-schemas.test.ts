@@ -10,7 +10,7 @@ import { loadConfig } from '../src/config.ts';
 import { deferredCompilers } from '../src/lib/lazy-schemas.ts';
 import { createMailer } from '../src/lib/mailer.ts';
 import { createMemoryBus } from '../src/sync/bus.ts';
-import { APP_URL, createTestDatabase } from './helpers.ts';
+import { APP_URL, createTestApp, createTestDatabase, createWorkspace, signIn } from './helpers.ts';
 
 describe('deferredCompilers', () => {
   it('compiles a validator on its first call only and passes its errors on', () => {
@@ -116,5 +116,30 @@ describe('an app with deferred compilation', () => {
     expect(deferred.bad.status).toBe(eager.bad.status);
     expect(deferred.good).toBe(eager.good);
     expect(deferred.health).toEqual(eager.health);
+  });
+});
+
+describe('validation in plugin contexts', () => {
+  it('is the app\'s own in every context: the import route (its own context, created before the last shared schema) refuses an unknown query parameter', async () => {
+    const t = await createTestApp();
+    try {
+      const owner = await signIn(t, 'owner@example.com');
+      const ws = await createWorkspace(t, owner);
+      const send = (query: string) =>
+        t.app.inject({
+          method: 'POST',
+          url: `/api/v1/imports?${query}`,
+          payload: 'ID,Team,Title\nUPA-1,Up,First\n',
+          headers: { 'content-type': 'text/csv', cookie: `exponential_session=${owner.cookie}`, origin: APP_URL, 'x-workspace': ws.workspace.id },
+        });
+      expect((await send('format=linear-csv&dryRun=true')).statusCode).toBe(200);
+      // Fastify's default validator (which that context used to get) removes unknown properties instead.
+      const unknown = await send('format=linear-csv&dryRun=true&bogus=1');
+      expect(unknown.statusCode).toBe(400);
+      expect(unknown.json()).toMatchObject({ code: 'validation_failed' });
+      expect(JSON.stringify(unknown.json().errors)).toContain('/query');
+    } finally {
+      await t.close();
+    }
   });
 });

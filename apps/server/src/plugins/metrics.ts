@@ -12,14 +12,28 @@
  * missing token, or no token configured at all — is the same plain 404 as an unknown route, so
  * the endpoint's existence is not disclosed. In local and test mode they are open unless a token
  * is configured, in which case it is required there too.
+ *
+ * prom-client (with @opentelemetry/api, ~90 modules) is not loaded at start: it is loaded a couple
+ * of seconds after the server listens, or by the first scrape, whichever comes first. Requests
+ * answered before that are kept (labels and duration) and recorded into the counters when it is
+ * loaded, so the Prometheus figures are the same as if it had been there from the start; the
+ * process's default metrics (CPU, memory, event loop, GC) are collected from then on.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Counter, Histogram, Registry } from 'prom-client';
 import { Type } from 'typebox';
 import type { Config } from '../config.ts';
 import type { Clock } from '../lib/clock.ts';
 import { constantTimeEqual } from '../lib/crypto.ts';
+import { lazyImport } from '../lib/lazy.ts';
+
+const loadPromClient = lazyImport('prom-client', () => import('prom-client'));
+
+/** Milliseconds after listening before prom-client is loaded (if no scrape came first). */
+export const PROM_LOAD_DELAY_MS = 2000;
+/** Requests kept at most while prom-client is not loaded (it only stays unloaded if it fails to load). */
+const MAX_PENDING = 100_000;
 
 /** Seconds over which `/api/metrics/red` computes rates. */
 export const RED_WINDOW_SECONDS = 60;
@@ -147,24 +161,65 @@ const RedSchema = Type.Object({
   ),
 });
 
+type LabelName = 'method' | 'route' | 'status_code';
+/** The app's prom-client registry and HTTP series. */
+interface Prometheus {
+  registry: Registry;
+  requestsTotal: Counter<LabelName>;
+  duration: Histogram<LabelName>;
+}
+
 export default fp<MetricsOptions>(
   async (app: FastifyInstance, { config, clock }) => {
-    const registry = new Registry();
-    collectDefaultMetrics({ register: registry });
-    const labelNames = ['method', 'route', 'status_code'] as const;
-    const requestsTotal = new Counter({
-      name: 'http_requests_total',
-      help: 'HTTP requests answered, by route template and status code',
-      labelNames,
-      registers: [registry],
+    let prometheus: Prometheus | undefined;
+    let loading: Promise<Prometheus> | undefined;
+    /** Requests answered before prom-client was loaded: labels and seconds. */
+    const pending: Array<[Record<LabelName, string>, number]> = [];
+    const record = (p: Prometheus, labels: Record<LabelName, string>, seconds: number) => {
+      p.requestsTotal.inc(labels);
+      p.duration.observe(labels, seconds);
+    };
+    /** Loads prom-client, creates the registry and series, and records the pending requests. */
+    const loadPrometheus = () => {
+      loading ??= loadPromClient().then(
+        ({ Counter, Histogram, Registry, collectDefaultMetrics }) => {
+          const registry = new Registry();
+          collectDefaultMetrics({ register: registry });
+          const labelNames = ['method', 'route', 'status_code'] as const;
+          const p: Prometheus = {
+            registry,
+            requestsTotal: new Counter({
+              name: 'http_requests_total',
+              help: 'HTTP requests answered, by route template and status code',
+              labelNames,
+              registers: [registry],
+            }),
+            duration: new Histogram({
+              name: 'http_request_duration_seconds',
+              help: 'Time from request received to response sent, by route template',
+              labelNames,
+              buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+              registers: [registry],
+            }),
+          };
+          for (const [labels, seconds] of pending) record(p, labels, seconds);
+          pending.length = 0;
+          prometheus = p;
+          return p;
+        },
+        (err: unknown) => {
+          loading = undefined;
+          throw err;
+        },
+      );
+      return loading;
+    };
+    let timer: NodeJS.Timeout | undefined;
+    app.addHook('onListen', async () => {
+      timer = setTimeout(() => loadPrometheus().catch((err: unknown) => app.log.error({ err }, 'metrics: prom-client failed to load')), PROM_LOAD_DELAY_MS);
+      timer.unref();
     });
-    const duration = new Histogram({
-      name: 'http_request_duration_seconds',
-      help: 'Time from request received to response sent, by route template',
-      labelNames,
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-      registers: [registry],
-    });
+    app.addHook('onClose', async () => clearTimeout(timer));
     const stats = new Map<string, RouteStats>();
 
     app.addHook('onResponse', async (req, reply) => {
@@ -174,8 +229,8 @@ export default fp<MetricsOptions>(
       const status = reply.statusCode;
       const ms = reply.elapsedTime;
       const labels = { method: req.method, route, status_code: String(status) };
-      requestsTotal.inc(labels);
-      duration.observe(labels, ms / 1000);
+      if (prometheus) record(prometheus, labels, ms / 1000);
+      else if (pending.length < MAX_PENDING) pending.push([labels, ms / 1000]);
       let s = stats.get(key);
       if (!s) {
         s = new RouteStats();
@@ -199,6 +254,7 @@ export default fp<MetricsOptions>(
       },
       async (req, reply) => {
         if (!guard(req, reply)) return reply;
+        const { registry } = await loadPrometheus();
         reply.type(registry.contentType);
         return registry.metrics();
       },
