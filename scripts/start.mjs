@@ -8,6 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { buildServer, newest, SERVER_BUNDLE, serverBundleIsStale } from './build-server.mjs';
+import { superviseServer } from './supervise.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 process.chdir(root);
@@ -34,8 +35,7 @@ if (serverBundleIsStale()) {
   }
 }
 const child = spawn(process.execPath, [...entry, ...process.argv.slice(2)], { stdio: 'inherit' });
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig === 'SIGHUP' ? 'SIGTERM' : sig));
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+superviseServer(child);
 // `npm start` runs this script under `sh -c`; a SIGTERM sent to npm (docker stop, systemd,
 // timeout) can end npm and that shell without reaching here. Orphaned, stop the server too.
 const parent = process.ppid;

@@ -10,6 +10,11 @@ import { ConfigError, loadConfig } from './config.ts';
 import { createMailer } from './lib/mailer.ts';
 import { createMemoryBus } from './sync/bus.ts';
 
+/** The one line printed when the port (a number) is taken, naming the next port to try. */
+export function portInUseMessage(port: number): string {
+  return `Port ${port} is in use (another exponential or other program?). Start with PORT=${port + 1} npm start, or stop the other process.`;
+}
+
 /** Starts the server with the process environment; resolves once it is listening. */
 export async function start(env: NodeJS.ProcessEnv = process.env) {
   let config: ReturnType<typeof loadConfig>;
@@ -22,7 +27,17 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
     }
     throw err;
   }
-  const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir });
+  let database: Awaited<ReturnType<typeof openDatabase>>;
+  try {
+    database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir });
+  } catch (err) {
+    // Another server holds the data directory: its message says which process; no stack trace.
+    if ((err as NodeJS.ErrnoException).code === 'database_locked') {
+      console.error((err as Error).message);
+      process.exit(1);
+    }
+    throw err;
+  }
   await database.migrate();
   // ioredis is loaded only when Redis is configured.
   const redis = config.redisUrl ? new (await import('ioredis')).Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 }) : undefined;
@@ -33,7 +48,14 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
     outboxDir: path.join(config.dataDir, 'outbox'),
   });
   const app = await buildApp({ config, database, bus, mailer, redis });
-  await app.listen({ host: config.host, port: config.port });
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    console.error(portInUseMessage(config.port));
+    await database.close().catch(() => {});
+    process.exit(1);
+  }
   app.log.info(
     `exponential is running at ${config.appUrl} (${database.kind === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL'})`,
   );

@@ -75,6 +75,8 @@ describe('cookie-authenticated unsafe requests', () => {
       expect(res.statusCode, JSON.stringify(headers)).toBe(403);
       const body = JSON.parse(res.body);
       expect(body.code).toBe('csrf_origin');
+      // The detail names what would pass, so a misconfigured deployment is fixable from the error.
+      expect(body.detail).toBe(`Cross-site request refused: the Origin is not allowed; allowed: ${APP_URL}, https://desktop.example.com`);
       expect(res.headers['content-type']).toContain('application/problem+json');
     }
     expect(await teamCount()).toBe(before);
@@ -112,6 +114,7 @@ describe('sign-in (login CSRF)', () => {
     const req = await api(t.app, 'POST', '/api/v1/auth/magic-link', { body: { email: 'victim@example.com' }, headers: { origin: 'https://evil.example' } });
     expect(req.status).toBe(403);
     expect(req.body.code).toBe('csrf_origin');
+    expect(req.body.detail).toBe(`Cross-site sign-in refused: the Origin is not allowed; allowed: ${APP_URL}, https://desktop.example.com`);
     const verify = await api(t.app, 'POST', '/api/v1/auth/magic-link/verify', { body: { token: 'ml_x' }, headers: { 'sec-fetch-site': 'cross-site' } });
     expect(verify.status).toBe(403);
   });

@@ -451,7 +451,7 @@ export default fp<AuthPluginOptions>(
         const wanted = req.headers['x-workspace'];
         if (raw) actor = await resolveSession(raw, typeof wanted === 'string' ? wanted : undefined, mode !== 'workspace');
         if (actor && !SAFE.has(req.method) && !originAllowed(req)) {
-          throw forbidden('Cross-site request refused: the Origin is not allowed', 'csrf_origin');
+          throw forbidden(`Cross-site request refused: the Origin is not allowed; allowed: ${config.allowedOrigins.join(', ')}`, 'csrf_origin');
         }
       }
       if (!actor) throw unauthenticated();

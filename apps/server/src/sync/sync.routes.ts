@@ -166,7 +166,7 @@ export async function syncRoutes(app: App, deps: ModuleDeps) {
       // Cross-site WebSocket hijacking: a browser always sends Origin on the handshake.
       const origin = req.headers.origin;
       if (req.headers['sec-fetch-site'] === 'cross-site' || (origin !== undefined && !deps.config.allowedOrigins.includes(origin))) {
-        throw forbidden('Cross-site WebSocket refused: the Origin is not allowed', 'csrf_origin');
+        throw forbidden(`Cross-site WebSocket refused: the Origin is not allowed; allowed: ${deps.config.allowedOrigins.join(', ')}`, 'csrf_origin');
       }
     },
   }, (socket, req) => {

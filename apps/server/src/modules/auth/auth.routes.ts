@@ -41,10 +41,9 @@ export async function authRoutes(app: App, deps: ModuleDeps) {
   // A browser that sends an Origin must send ours: stops login CSRF (signing a victim into another account).
   const checkLoginOrigin = (req: FastifyRequest) => {
     const origin = req.headers.origin;
-    if (req.headers['sec-fetch-site'] === 'cross-site') throw forbidden('Cross-site sign-in refused', 'csrf_origin');
-    if (typeof origin === 'string' && !deps.config.allowedOrigins.includes(origin)) {
-      throw forbidden('Cross-site sign-in refused', 'csrf_origin');
-    }
+    const refused = `Cross-site sign-in refused: the Origin is not allowed; allowed: ${deps.config.allowedOrigins.join(', ')}`;
+    if (req.headers['sec-fetch-site'] === 'cross-site') throw forbidden(refused, 'csrf_origin');
+    if (typeof origin === 'string' && !deps.config.allowedOrigins.includes(origin)) throw forbidden(refused, 'csrf_origin');
   };
 
   app.post(
