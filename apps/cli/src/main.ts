@@ -100,7 +100,10 @@ export async function main(argv: string[], out = (l: string) => process.stdout.w
       const subs = commands.filter((c) => c.path[0] === group);
       const w = Math.max(...subs.map((c) => c.path.join(' ').length));
       const text = [`Usage: exponential ${group} <${subs.map((c) => c.path[1]).join('|')}> [options]`, '', ...subs.map((c) => `  ${c.path.join(' ').padEnd(w)}  ${c.summary}`)].join('\n');
-      if (wantsHelp) return out(text), EXIT.ok;
+      if (wantsHelp) {
+        out(text);
+        return EXIT.ok;
+      }
       err(words.length > 1 ? `Unknown command "${words.join(' ')}".\n\n${text}` : text);
       return EXIT.usage;
     }
@@ -125,7 +128,10 @@ export async function main(argv: string[], out = (l: string) => process.stdout.w
     err(`${(e as Error).message}\n\n${commandHelp(command)}`);
     return EXIT.usage;
   }
-  if (values.help) return out(commandHelp(command)), EXIT.ok;
+  if (values.help) {
+    out(commandHelp(command));
+    return EXIT.ok;
+  }
   const expected = command.args?.length ?? 0;
   if (positionals.length !== expected) {
     err(`${expected ? `Expected ${command.args!.map((a) => `<${a}>`).join(' ')}` : 'No arguments expected'}, got ${positionals.length ? positionals.map((p) => `"${p}"`).join(' ') : 'none'}.\n\n${commandHelp(command)}`);

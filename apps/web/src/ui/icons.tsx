@@ -1,5 +1,11 @@
 /** Small SVG icons drawn for the tracker: workflow state, priority, avatar and a few glyphs. */
+import type { SVGProps } from 'react';
 import type { Priority, StateCategory } from '../api/types.ts';
+
+/** An `<svg>` drawn as decoration: hidden from assistive technology (the control around it carries the name). */
+function Glyph(props: SVGProps<SVGSVGElement>) {
+  return <svg aria-hidden="true" focusable="false" {...props} />;
+}
 
 /** Workflow state glyph by category, in the state's colour (Linear's circle family). */
 export function StateIcon({ category, color, size = 14 }: { category: StateCategory; color: string; size?: number }) {
@@ -7,43 +13,43 @@ export function StateIcon({ category, color, size = 14 }: { category: StateCateg
   switch (category) {
     case 'triage':
       return (
-        <svg {...common}>
+        <Glyph {...common}>
           <circle cx="7" cy="7" r="6" fill={color} />
           <path d="M4.5 7h5M7.8 5.2 9.6 7 7.8 8.8" stroke="#fff" strokeWidth="1.3" fill="none" strokeLinecap="round" />
-        </svg>
+        </Glyph>
       );
     case 'backlog':
       return (
-        <svg {...common}>
+        <Glyph {...common}>
           <circle cx="7" cy="7" r="5.5" fill="none" stroke={color} strokeWidth="1.5" strokeDasharray="1.6 1.6" />
-        </svg>
+        </Glyph>
       );
     case 'unstarted':
       return (
-        <svg {...common}>
+        <Glyph {...common}>
           <circle cx="7" cy="7" r="5.5" fill="none" stroke={color} strokeWidth="1.5" />
-        </svg>
+        </Glyph>
       );
     case 'started':
       return (
-        <svg {...common}>
+        <Glyph {...common}>
           <circle cx="7" cy="7" r="5.5" fill="none" stroke={color} strokeWidth="1.5" />
           <path d="M7 3.5 A3.5 3.5 0 0 1 7 10.5 Z" fill={color} />
-        </svg>
+        </Glyph>
       );
     case 'completed':
       return (
-        <svg {...common}>
+        <Glyph {...common}>
           <circle cx="7" cy="7" r="6" fill={color} />
           <path d="M4.3 7.2 6.2 9 9.8 5.2" stroke="#fff" strokeWidth="1.5" fill="none" strokeLinecap="round" strokeLinejoin="round" />
-        </svg>
+        </Glyph>
       );
     case 'canceled':
       return (
-        <svg {...common}>
+        <Glyph {...common}>
           <circle cx="7" cy="7" r="6" fill={color} />
           <path d="M5 5l4 4M9 5l-4 4" stroke="#fff" strokeWidth="1.5" strokeLinecap="round" />
-        </svg>
+        </Glyph>
       );
   }
 }
@@ -62,23 +68,23 @@ export function PriorityIcon({ priority, size = 14 }: { priority: Priority; size
   const common = { width: size, height: size, viewBox: '0 0 14 14', 'aria-hidden': true, className: 'shrink-0' } as const;
   if (priority === 'none') {
     return (
-      <svg {...common}>
+      <Glyph {...common}>
         <path d="M2 7h2M6 7h2M10 7h2" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" className="text-faint" />
-      </svg>
+      </Glyph>
     );
   }
   if (priority === 'urgent') {
     return (
-      <svg {...common}>
+      <Glyph {...common}>
         <rect x="1" y="1" width="12" height="12" rx="3" fill="#f2994a" />
         <path d="M7 3.8v4" stroke="#fff" strokeWidth="1.6" strokeLinecap="round" />
         <circle cx="7" cy="10.1" r="0.9" fill="#fff" />
-      </svg>
+      </Glyph>
     );
   }
   const filled = priority === 'high' ? 3 : priority === 'medium' ? 2 : 1;
   return (
-    <svg {...common} className="shrink-0 text-muted">
+    <Glyph {...common} className="shrink-0 text-muted">
       {[0, 1, 2].map((i) => (
         <rect
           key={i}
@@ -91,7 +97,7 @@ export function PriorityIcon({ priority, size = 14 }: { priority: Priority; size
           opacity={i < filled ? 1 : 0.3}
         />
       ))}
-    </svg>
+    </Glyph>
   );
 }
 
@@ -105,11 +111,11 @@ function hue(s: string): number {
 export function Avatar({ name, size = 18 }: { name: string | null | undefined; size?: number }) {
   if (!name) {
     return (
-      <svg width={size} height={size} viewBox="0 0 18 18" aria-hidden className="shrink-0 text-faint">
+      <Glyph width={size} height={size} viewBox="0 0 18 18" aria-hidden className="shrink-0 text-faint">
         <circle cx="9" cy="9" r="8" fill="none" stroke="currentColor" strokeWidth="1.2" strokeDasharray="2 2" />
         <circle cx="9" cy="7.5" r="2.4" fill="currentColor" />
         <path d="M4.8 14a4.4 4.4 0 0 1 8.4 0" fill="currentColor" />
-      </svg>
+      </Glyph>
     );
   }
   const initials = name
@@ -132,28 +138,28 @@ export function Avatar({ name, size = 18 }: { name: string | null | undefined; s
 /** A chevron pointing down. */
 export function ChevronDown({ className = '' }: { className?: string }) {
   return (
-    <svg width="10" height="10" viewBox="0 0 10 10" aria-hidden className={className}>
+    <Glyph width="10" height="10" viewBox="0 0 10 10" aria-hidden className={className}>
       <path d="M2.5 3.8 5 6.2l2.5-2.4" fill="none" stroke="currentColor" strokeWidth="1.3" strokeLinecap="round" strokeLinejoin="round" />
-    </svg>
+    </Glyph>
   );
 }
 
 /** A plus sign. */
 export function PlusIcon({ size = 14 }: { size?: number }) {
   return (
-    <svg width={size} height={size} viewBox="0 0 14 14" aria-hidden>
+    <Glyph width={size} height={size} viewBox="0 0 14 14" aria-hidden>
       <path d="M7 2.5v9M2.5 7h9" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" />
-    </svg>
+    </Glyph>
   );
 }
 
 /** A magnifier. */
 export function SearchIcon({ size = 14 }: { size?: number }) {
   return (
-    <svg width={size} height={size} viewBox="0 0 14 14" aria-hidden>
+    <Glyph width={size} height={size} viewBox="0 0 14 14" aria-hidden>
       <circle cx="6" cy="6" r="4" fill="none" stroke="currentColor" strokeWidth="1.4" />
       <path d="m9 9 3 3" stroke="currentColor" strokeWidth="1.4" strokeLinecap="round" />
-    </svg>
+    </Glyph>
   );
 }
 
@@ -164,57 +170,57 @@ export function NavIcon({ name }: { name: 'inbox' | 'my' | 'issues' | 'active' |
   switch (name) {
     case 'my':
       return (
-        <svg {...p}>
+        <Glyph {...p}>
           <circle cx="7" cy="5" r="2.5" {...s} />
           <path d="M2.5 12.2a4.5 4.5 0 0 1 9 0" {...s} />
-        </svg>
+        </Glyph>
       );
     case 'issues':
       return (
-        <svg {...p}>
+        <Glyph {...p}>
           <rect x="2" y="2" width="10" height="10" rx="2.5" {...s} />
           <circle cx="7" cy="7" r="1.6" fill="currentColor" />
-        </svg>
+        </Glyph>
       );
     case 'active':
       return (
-        <svg {...p}>
+        <Glyph {...p}>
           <circle cx="7" cy="7" r="5" {...s} />
           <path d="M7 4.5A2.5 2.5 0 0 1 7 9.5Z" fill="currentColor" />
-        </svg>
+        </Glyph>
       );
     case 'backlog':
       return (
-        <svg {...p}>
+        <Glyph {...p}>
           <circle cx="7" cy="7" r="5" {...s} strokeDasharray="1.5 1.5" />
-        </svg>
+        </Glyph>
       );
     case 'triage':
       return (
-        <svg {...p}>
+        <Glyph {...p}>
           <circle cx="7" cy="7" r="5" {...s} />
           <path d="M4.6 7h4.6M7.6 5.3 9.3 7 7.6 8.7" {...s} />
-        </svg>
+        </Glyph>
       );
     case 'settings':
       return (
-        <svg {...p}>
+        <Glyph {...p}>
           <circle cx="7" cy="7" r="2" {...s} />
           <path d="M7 1.5v1.6M7 10.9v1.6M1.5 7h1.6M10.9 7h1.6M3.1 3.1l1.1 1.1M9.8 9.8l1.1 1.1M3.1 10.9l1.1-1.1M9.8 4.2l1.1-1.1" {...s} />
-        </svg>
+        </Glyph>
       );
     case 'inbox':
       return (
-        <svg {...p}>
+        <Glyph {...p}>
           <path d="M2 8.5 3.5 3h7L12 8.5V11a1 1 0 0 1-1 1H3a1 1 0 0 1-1-1Z" {...s} />
           <path d="M2 8.5h3l.8 1.3h2.4L9 8.5h3" {...s} />
-        </svg>
+        </Glyph>
       );
     case 'team':
       return (
-        <svg {...p}>
+        <Glyph {...p}>
           <rect x="2" y="2" width="10" height="10" rx="3" {...s} />
-        </svg>
+        </Glyph>
       );
   }
 }
