@@ -27,7 +27,6 @@ const RASTER_DATA = /^data:image\/(png|jpeg|gif|webp|avif);base64,[a-z0-9+/=\s]+
 
 /** What a browser would see as the URL: control characters and spaces removed, as the URL parser does. */
 function urlAsBrowserReadsIt(v: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
   return v.replace(/[\u0000-\u0020\u007f]+/g, '').toLowerCase();
 }
 

@@ -17,7 +17,7 @@ import { Logo } from '../shell/Logo.tsx';
 export const SignIn = observer(function SignIn() {
   const store = useStore();
   const search = useSearch({ strict: false }) as { next?: string };
-  const next = search.next && search.next.startsWith('/') && !search.next.startsWith('//') ? search.next : '/';
+  const next = search.next?.startsWith('/') && !search.next.startsWith('//') ? search.next : '/';
   const [email, setEmail] = useState('');
   const [sentTo, setSentTo] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
