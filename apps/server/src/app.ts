@@ -19,6 +19,7 @@ import { AppError } from './lib/errors.ts';
 import { type DeferredCompilers, deferredCompilers } from './lib/lazy-schemas.ts';
 import type { Mailer } from './lib/mailer.ts';
 import { serializerSchema } from './lib/serializer-schemas.ts';
+import { preloadSanitizer } from './lib/sanitize.ts';
 import { findBadString } from './lib/text.ts';
 import authPlugin from './plugins/auth.ts';
 import errorsPlugin, { problem, sendProblem } from './plugins/errors.ts';
@@ -210,6 +211,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   } else {
     app.addHook('onListen', async () => {
       void compilers.compileInBackground((err) => app.log.error({ err }, 'a route schema failed to compile'), SCHEMA_BACKGROUND_DELAY_MS);
+      // Most writes sanitize rich text: its library is loaded then too, not by the first write.
+      setTimeout(() => {
+        try {
+          preloadSanitizer();
+        } catch (err) {
+          app.log.error({ err }, 'sanitize-html failed to load');
+        }
+      }, SCHEMA_BACKGROUND_DELAY_MS).unref();
     });
   }
 

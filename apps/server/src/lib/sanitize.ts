@@ -25,6 +25,14 @@ function loadSanitizer(): typeof sanitizeHtml {
   return sanitizer;
 }
 
+/**
+ * Loads sanitize-html now (the server calls it a little after listening, so that the first write
+ * does not wait for it). Throws when it cannot be loaded.
+ */
+export function preloadSanitizer(): void {
+  loadSanitizer();
+}
+
 const RASTER_DATA_URL = /^data:image\/(png|jpeg|gif|webp|avif);base64,[a-z0-9+/=\s]+$/i;
 /** Our own attachment downloads: plain path segments only (no `..`, `\`, `%`, query or fragment). */
 const ATTACHMENT_PATH = /^\/api\/v1\/attachments\/[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/;
