@@ -98,7 +98,7 @@ export function createCtx(flags: { json?: boolean; 'api-url'?: string }, env: No
 /** The typed API client, authenticated. @throws CliError (exit 3) when no token is configured */
 export function apiOf(ctx: Ctx): ApiClient {
   if (!ctx.token) {
-    throw new CliError('Not logged in: run `exponential login --token pat_…` (create a token in Settings → API tokens) or set EXPONENTIAL_TOKEN', EXIT.auth);
+    throw new CliError('Not logged in: run `exponential login --token pat_…` (create a personal access token in Settings → API) or set EXPONENTIAL_TOKEN', EXIT.auth);
   }
   return createApiClient({ baseUrl: ctx.apiUrl, token: ctx.token, fetch: (input, init) => guardedFetch(ctx, input, init) });
 }

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, sessionFetch, signInOver, type ServerProcess } from '../../server/test/process.ts';
+import { describeOp } from '../src/commands/watch.ts';
 import { main } from '../src/main.ts';
 
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -60,9 +61,8 @@ const json = async (args: string[], env: Record<string, string> = {}) => {
   return JSON.parse(r.out);
 };
 
-beforeAll(async () => {
-  const port = await freePort();
-  const dataDir = path.join(tmp, 'data');
+/** Starts `exponential serve` on `port` with `dataDir` and waits until it is ready. */
+async function startServe(port: number, dataDir: string): Promise<{ child: ChildProcess; output: () => string }> {
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [bin, 'serve', '--port', String(port), '--data-dir', dataDir], {
     cwd: root,
@@ -73,20 +73,29 @@ beforeAll(async () => {
   let log = '';
   child.stdout!.on('data', (d) => (log += d));
   child.stderr!.on('data', (d) => (log += d));
-  for (let i = 0; ; i++) {
+  const deadline = Date.now() + 80_000; // a loaded machine can take long to migrate
+  for (;;) {
     if (child.exitCode !== null) throw new Error(`serve exited: ${log}`);
     const ok = await fetch(`${url}/api/readyz`).then((r) => r.status === 200, () => false);
     if (ok) break;
-    if (i > 300) throw new Error(`serve not ready: ${log}`);
+    if (Date.now() > deadline) throw new Error(`serve not ready: ${log}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  server = { url, port, dataDir, child, output: () => log, kill: async () => {} };
+  return { child, output: () => log };
+}
+
+beforeAll(async () => {
+  const port = await freePort();
+  const dataDir = path.join(tmp, 'data');
+  const url = `http://127.0.0.1:${port}`;
+  const { child, output: log } = await startServe(port, dataDir);
+  server = { url, port, dataDir, child, output: log, kill: async () => {} };
   const cookie = await signInOver(server, 'cli@example.com');
   const call = sessionFetch(server, cookie);
   expect((await call('/api/v1/workspaces', { method: 'POST', body: { name: 'CLI Co', teamKey: 'CLI' } })).status).toBe(201);
   const t = await call('/api/v1/tokens', { method: 'POST', body: { name: 'cli test', scopes: ['read', 'write'] } });
   token = ((await t.json()) as { value: string }).value;
-}, 90_000);
+}, 120_000);
 
 afterAll(async () => {
   for (const c of children) {
@@ -117,7 +126,7 @@ describe('exponential CLI', () => {
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ token, apiUrl: server.url });
     const me = await json(['whoami']);
     expect(me.user.email).toBe('cli@example.com');
-  });
+  }, 60_000);
 
   it('round-trips an issue: create, list, view, update, comment, close, archive, delete', async () => {
     const made = await cli(['issue', 'create', '--team', 'CLI', '--title', 'From the CLI', '--priority', 'high', '--description', 'Line one\n\nLine <two>', '--json']);
@@ -152,6 +161,34 @@ describe('exponential CLI', () => {
     expect(gone.err).toContain('error: Issue CLI-2 not found');
   });
 
+  it('views an issue with its sub-issues, relations and comments (text and --json)', async () => {
+    const parent = await json(['issue', 'create', '--team', 'CLI', '--title', 'Parent of things']);
+    const other = await json(['issue', 'create', '--team', 'CLI', '--title', 'Blocked one']);
+    const post = (p: string, body: unknown) =>
+      fetch(`${server.url}/api/v1${p}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const child = await post('/issues', { teamId: parent.teamId, title: 'A child task', parentId: parent.id });
+    expect(child.status).toBe(201);
+    const childIssue = (await child.json()) as { identifier: string };
+    expect((await post(`/issues/${parent.id}/relations`, { type: 'blocks', relatedIssueId: other.id })).status).toBe(201);
+    expect((await inproc(['issue', 'comment', parent.identifier, '--body', 'First <remark>\n\nSecond paragraph'])).code).toBe(0);
+    const view = await inproc(['issue', 'view', parent.identifier]);
+    expect(view.code, view.err).toBe(0);
+    expect(view.out).toContain('Sub-issues (1):');
+    expect(view.out).toMatch(new RegExp(`${childIssue.identifier}\\s+Backlog\\s+A child task`));
+    expect(view.out).toContain('Relations (1):');
+    expect(view.out).toContain(`blocks ${other.identifier}  Blocked one`);
+    expect(view.out).toContain('Comments (1):');
+    expect(view.out).toMatch(/\n {2}\S.*, \d{4}-\d\d-\d\d \d\d:\d\d UTC\n {4}First <remark>\n {4}Second paragraph/);
+    expect(view.out).not.toContain('<p>');
+    const doc = await json(['issue', 'view', parent.identifier]);
+    expect(doc.identifier).toBe(parent.identifier);
+    expect(doc.subIssues.map((i: { identifier: string }) => i.identifier)).toEqual([childIssue.identifier]);
+    expect(doc.relations).toMatchObject([{ type: 'blocks', relatedIssue: { identifier: other.identifier } }]);
+    expect(doc.comments).toHaveLength(1);
+    expect(doc.comments[0].body).toContain('First &lt;remark&gt;');
+    for (const i of [childIssue.identifier, other.identifier, parent.identifier]) expect((await inproc(['issue', 'delete', i, '--yes'])).code).toBe(0);
+  }, 60_000);
+
   it('lists teams, labels and tokens; creates and revokes a token', async () => {
     expect((await json(['team', 'list'])).map((t: any) => t.key)).toEqual(['CLI']);
     expect(await json(['label', 'list'])).toEqual([]);
@@ -167,7 +204,7 @@ describe('exponential CLI', () => {
     expect(revoked.code).toBe(3);
   });
 
-  it('watch prints a change made by another client, one line each, until interrupted', async () => {
+  it('watch prints changes made by another client, one line each, says what changed, and survives an outage', async () => {
     const child = spawn(process.execPath, [bin, 'watch'], {
       cwd: root,
       env: { ...process.env, EXPONENTIAL_CONFIG_HOME: configHome, EXPONENTIAL_TOKEN: token, EXPONENTIAL_API_URL: server.url },
@@ -178,8 +215,8 @@ describe('exponential CLI', () => {
     let err = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (err += d));
-    const until = async (pred: () => boolean, what: string) => {
-      for (let i = 0; i < 150 && !pred(); i++) await new Promise((r) => setTimeout(r, 100));
+    const until = async (pred: () => boolean, what: string, ms = 15_000) => {
+      for (let i = 0; i < ms / 100 && !pred(); i++) await new Promise((r) => setTimeout(r, 100));
       if (!pred()) throw new Error(`${what} not seen; stdout: ${out}; stderr: ${err}`);
     };
     await until(() => err.includes('Watching'), 'Watching');
@@ -190,10 +227,59 @@ describe('exponential CLI', () => {
     });
     expect(r.status).toBe(201);
     await until(() => out.includes('Seen by watch'), 'the new issue');
-    expect(out.split('\n').find((l) => l.includes('Seen by watch'))).toMatch(/^v\d+ issue insert CLI-\d+ "Seen by watch"$/);
+    const inserted = out.split('\n').find((l) => l.includes('Seen by watch'));
+    expect(inserted).toMatch(/^v\d+ issue insert CLI-\d+ "Seen by watch"$/);
+    const key = /CLI-\d+/.exec(inserted as string)![0];
+    // The create bumped the team's issueCount: no line for that alone.
+    expect(out).not.toMatch(/team update/);
+    const api = (p: string, method: string, body: unknown) =>
+      fetch(`${server.url}/api/v1${p}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const states = (await json(['state', 'list', '--team', 'CLI'])) as Array<{ id: string; name: string }>;
+    const started = states.find((s) => s.name === 'In Progress')!;
+    expect((await api(`/issues/${key}`, 'PATCH', { stateId: started.id, priority: 'high' })).status).toBe(200);
+    await until(() => /issue update/.test(out), 'the update');
+    expect(out.split('\n').find((l) => l.includes('issue update'))).toMatch(
+      new RegExp(`^v\\d+ issue update ${key} "Seen by watch": (state \\S+ → In Progress, priority none → high|priority none → high, state \\S+ → In Progress)$`),
+    );
+    expect((await api(`/issues/${key}/comments`, 'POST', { body: '<p>A remark from the watch test</p>' })).status).toBe(201);
+    await until(() => /comment insert/.test(out), 'the comment');
+    expect(out.split('\n').find((l) => l.includes('comment insert'))).toMatch(new RegExp(`^v\\d+ comment insert on ${key} by \\S.*: "A remark from the watch test"$`));
+    expect(out).not.toMatch(/comment insert on [0-9a-f]{8}-/);
+
+    // An outage: the server stops and comes back on the same port and data; announced once each way.
+    const watchedServer = server.child;
+    watchedServer.kill('SIGTERM');
+    await new Promise((r) => watchedServer.once('exit', r));
+    await until(() => err.includes('Connection lost'), 'the outage');
+    await new Promise((r) => setTimeout(r, 4000)); // several reconnect attempts fail meanwhile
+    const restarted = await startServe(server.port, server.dataDir);
+    server = { ...server, child: restarted.child, output: restarted.output };
+    // The client's reconnect delay has grown meanwhile (full jitter, capped at 30 s).
+    await until(() => err.includes('Reconnected'), 'the reconnect', 45_000);
+    expect(err.match(/Connection lost/g)).toHaveLength(1);
+    expect(err).toMatch(/Reconnected \(caught up to v\d+\)/);
     child.kill('SIGINT');
     const code = await new Promise((res) => child.once('exit', res));
     expect(code).toBe(0);
+  }, 180_000);
+
+  it('names the web app\'s settings page for tokens as its navigation does', async () => {
+    const sections = readFileSync(path.join(root, 'apps/web/src/features/settings/sections.ts'), 'utf8');
+    const title = /\{ id: 'api', title: '([^']+)'/.exec(sections)?.[1];
+    expect(title).toBeDefined();
+    const anon = await inproc(['whoami'], { EXPONENTIAL_CONFIG_HOME: path.join(tmp, 'no-config') });
+    expect(anon.code).toBe(3);
+    expect(anon.err).toContain(`Settings → ${title})`);
+    expect((await inproc(['login', '--help'])).out).toContain(`Settings → ${title})`);
+  });
+
+  it('describes updates by what changed, truncating long values, and drops issueCount-only team updates', () => {
+    const team = { id: 't1', key: 'ENG', name: 'Engineering', issueCount: 4, updatedAt: 'a' };
+    expect(describeOp({ v: 5, seq: 0, entity: 'team', id: 't1', action: 'update', data: { ...team, issueCount: 5, updatedAt: 'b' }, actor: null }, team)).toBeNull();
+    const issue = { id: 'i1', identifier: 'ENG-2', title: 'Docs', description: '<p>a</p>', priority: 'none', estimate: null };
+    const long = 'x'.repeat(200);
+    const line = describeOp({ v: 6, seq: 0, entity: 'issue', id: 'i1', action: 'update', data: { ...issue, title: long, description: '<p>b</p>', estimate: 3 }, actor: null }, issue);
+    expect(line).toBe(`v6 issue update ENG-2 "${'x'.repeat(39)}…": title Docs → ${'x'.repeat(39)}…, description changed, estimate none → 3`);
   });
 
   it('answers mistakes with usage (2), errors (1) and help (0)', async () => {

@@ -35,7 +35,7 @@ export const accountCommands: Command[] = [
   {
     path: ['login'],
     summary: 'Save a personal access token (checked against the server) in the configuration file.',
-    details: 'Create a token in the web app (Settings → API tokens) or with `exponential token create`.',
+    details: 'Create a personal access token in the web app (Settings → API) or with `exponential token create`.',
     options: {
       token: { type: 'string', value: 'pat_…', description: 'the personal access token; without it, read from standard input (piped, or typed at a prompt that does not echo)' },
     },

@@ -11,6 +11,8 @@ import { CATEGORIES, htmlToText, PRIORITIES, priorityOf, Resolver, textToHtml } 
 type Issue = components['schemas']['Issue'];
 /** An issue as `GET /issues` lists it: no description (`issue view` reads the single issue). */
 type IssueListItem = components['schemas']['IssueListItem'];
+type Relation = components['schemas']['IssueRelation'];
+type Comment = components['schemas']['Comment'];
 
 const filterOptions = {
   team: { type: 'string', value: 'KEY', description: 'team key, id or name' },
@@ -48,6 +50,42 @@ async function rows(r: Resolver, issues: IssueListItem[]) {
 
 async function getIssue(ctx: Ctx, ref: string): Promise<Issue> {
   return unwrap(apiOf(ctx).GET('/api/v1/issues/{issueId}', { params: { path: { issueId: ref } } }));
+}
+
+/** How `issue view` names each relation type (the related issue follows). */
+const RELATION_LABELS: Record<string, string> = {
+  blocks: 'blocks',
+  blocked_by: 'blocked by',
+  related: 'related to',
+  duplicate: 'duplicate of',
+  duplicated_by: 'duplicated by',
+};
+
+/** Reads every page of a cursor-paginated list (`{data, nextCursor}`), at most `max` items. */
+async function allPages<T>(page: (cursor: string | undefined) => Promise<{ data: T[]; nextCursor: string | null }>, max = 1000): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const p = await page(cursor);
+    items.push(...p.data);
+    cursor = p.nextCursor ?? undefined;
+  } while (cursor && items.length < max);
+  return items;
+}
+
+/**
+ * What `issue view` shows besides the issue: its sub-issues (newest first, as `GET /issues`
+ * lists them), relations and comments (oldest first), all read over the REST API.
+ */
+async function issueExtras(ctx: Ctx, issueId: string): Promise<{ subIssues: IssueListItem[]; relations: Relation[]; comments: Comment[] }> {
+  const api = apiOf(ctx);
+  const path = { issueId };
+  const [subIssues, relations, comments] = await Promise.all([
+    allPages((cursor) => unwrap(api.GET('/api/v1/issues', { params: { query: { parentId: issueId, limit: 100, ...(cursor ? { cursor } : {}) } } }))),
+    allPages((cursor) => unwrap(api.GET('/api/v1/issues/{issueId}/relations', { params: { path, query: { limit: 100, ...(cursor ? { cursor } : {}) } } }))),
+    allPages((cursor) => unwrap(api.GET('/api/v1/issues/{issueId}/comments', { params: { path, query: { limit: 100, ...(cursor ? { cursor } : {}) } } }))),
+  ]);
+  return { subIssues, relations, comments };
 }
 
 /** Builds the create/update body from write options. */
@@ -114,14 +152,17 @@ export const issueCommands: Command[] = [
   },
   {
     path: ['issue', 'view'],
-    summary: 'Show one issue.',
+    summary: 'Show one issue with its sub-issues, relations and comments.',
     args: ['KEY-N'],
     async run(ctx, _o, [ref]) {
+      const api = apiOf(ctx);
       const i = await getIssue(ctx, ref as string);
-      if (ctx.json) return ctx.out(JSON.stringify(i, null, 2));
-      const r = new Resolver(apiOf(ctx));
+      const { subIssues, relations, comments } = await issueExtras(ctx, i.id);
+      if (ctx.json) return ctx.out(JSON.stringify({ ...i, subIssues, relations, comments }, null, 2));
+      const r = new Resolver(api);
       const team = (await r.allTeams()).find((t) => t.id === i.teamId);
-      const state = (await r.statesOf(i.teamId)).find((s) => s.id === i.stateId);
+      const states = await r.statesOf(i.teamId);
+      const state = states.find((s) => s.id === i.stateId);
       printRecord(ctx, [
         ['Issue', i.identifier],
         ['Title', i.title],
@@ -138,6 +179,21 @@ export const issueCommands: Command[] = [
       ], i);
       const text = htmlToText(i.description);
       if (text) ctx.out(`\n${text}`);
+      if (subIssues.length) {
+        ctx.out(`\nSub-issues (${subIssues.length}):`);
+        for (const s of subIssues) ctx.out(`  ${s.identifier}  ${states.find((st) => st.id === s.stateId)?.name ?? '-'}  ${s.title}`);
+      }
+      if (relations.length) {
+        ctx.out(`\nRelations (${relations.length}):`);
+        for (const rel of relations) ctx.out(`  ${RELATION_LABELS[rel.type] ?? rel.type} ${rel.relatedIssue.identifier}  ${rel.relatedIssue.title}`);
+      }
+      if (comments.length) {
+        ctx.out(`\nComments (${comments.length}):`);
+        for (const c of comments) {
+          ctx.out(`\n  ${await r.nameOf(c.userId)}, ${c.createdAt.slice(0, 16).replace('T', ' ')} UTC${c.parentId ? ' (reply)' : ''}${c.editedAt ? ' (edited)' : ''}`);
+          for (const line of htmlToText(c.body).split('\n')) ctx.out(`    ${line}`.trimEnd());
+        }
+      }
     },
   },
   {
