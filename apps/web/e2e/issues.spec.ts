@@ -3,7 +3,7 @@
  * the command palette and the `?` help sheet. One user and workspace for the file.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { createIssueViaApi, createWorkspaceViaApi, shot, signInByMagicLink, uniqueEmail } from './helpers.ts';
+import { createIssueViaApi, createWorkspaceViaApi, sameOrigin, shot, signInByMagicLink, uniqueEmail } from './helpers.ts';
 
 const storage = { path: '' };
 let workspace: { id: string; urlSlug: string };
@@ -208,5 +208,30 @@ test('the theme follows the choice in settings (dark)', async ({ browser }) => {
   await page.goto(`/${workspace.urlSlug}/issue/${team.key}-1`);
   await expect(page.getByTestId('issue-page')).toBeVisible();
   await shot(page, '12-issue-page-dark');
+  // The palette offers the other themes, not the one in use.
+  await page.keyboard.press('Control+k');
+  const palette = page.getByTestId('command-palette');
+  await expect(palette).toBeVisible();
+  await page.keyboard.type('theme');
+  await expect(palette.getByRole('option', { name: /Switch to light theme/ })).toBeVisible();
+  await expect(palette.getByRole('option', { name: /Use system theme/ })).toBeVisible();
+  await expect(palette.getByRole('option', { name: /Switch to dark theme/ })).toHaveCount(0);
+  await page.context().close();
+});
+
+test('the workspace address opens the team last shown there, else the oldest team', async ({ browser, baseURL }) => {
+  const page = await openApp(browser);
+  // A team named to sort before the first one alphabetically, created after it.
+  const res = await page.request.post(`${baseURL}/api/v1/teams`, {
+    headers: sameOrigin(baseURL!, { 'x-workspace': workspace.id }),
+    data: { name: 'Aardvark', key: 'AAR' },
+  });
+  expect(res.status()).toBe(201);
+  await page.goto(`/${workspace.urlSlug}`);
+  await expect(page).toHaveURL(new RegExp(`/team/${team.key}/all$`));
+  await page.goto(list(workspace.urlSlug, 'AAR'));
+  await expect(page).toHaveTitle(/Aardvark/);
+  await page.goto(`/${workspace.urlSlug}`);
+  await expect(page).toHaveURL(/\/team\/AAR\/all$/);
   await page.context().close();
 });

@@ -34,3 +34,23 @@ export function go(href: string, opts: { replace?: boolean } = {}): void {
 export function currentHref(): string {
   return router ? router.state.location.href : window.location.pathname + window.location.search;
 }
+
+const LAST_TEAM_PREFIX = 'exponential.lastTeam.';
+
+/** Remembers the team whose issues were last shown in a workspace (localStorage; a team key, not data). */
+export function rememberLastTeam(workspaceId: string, teamKey: string): void {
+  try {
+    localStorage.setItem(LAST_TEAM_PREFIX + workspaceId, teamKey);
+  } catch {
+    // storage full or disabled: the landing falls back to the oldest team
+  }
+}
+
+/** The team key {@link rememberLastTeam} kept for a workspace, or null. */
+export function lastTeam(workspaceId: string): string | null {
+  try {
+    return localStorage.getItem(LAST_TEAM_PREFIX + workspaceId);
+  } catch {
+    return null;
+  }
+}

@@ -6,7 +6,7 @@
 import type { Command } from '../../commands/registry.ts';
 import { currentHref, go, paths, type TeamView } from '../../navigation.ts';
 import type { RootStore } from '../../store/root.ts';
-import { setThemePreference } from '../../theme.ts';
+import { getThemePreference, setThemePreference } from '../../theme.ts';
 
 /** The team the user is looking at (from the URL or the focused issue), else the first team. */
 export function contextTeamId(store: RootStore): string | undefined {
@@ -83,9 +83,9 @@ export function appCommands(store: RootStore): Command[] {
     { id: 'nav.active', title: 'Go to active issues', group: 'Navigation', keys: ['g', 'a'], isEnabled: hasTeam, run: goTeam('active') },
     { id: 'nav.backlog', title: 'Go to backlog', group: 'Navigation', keys: ['g', 'b'], isEnabled: hasTeam, run: goTeam('backlog') },
     { id: 'nav.settings', title: 'Go to settings', group: 'Navigation', keys: ['g', 's'], run: () => go(paths.settings(ws())) },
-    { id: 'theme.light', title: 'Switch to light theme', group: 'Preferences', keywords: ['appearance'], run: () => setThemePreference('light') },
-    { id: 'theme.dark', title: 'Switch to dark theme', group: 'Preferences', keywords: ['appearance'], run: () => setThemePreference('dark') },
-    { id: 'theme.system', title: 'Use system theme', group: 'Preferences', keywords: ['appearance'], run: () => setThemePreference('system') },
+    { id: 'theme.light', title: 'Switch to light theme', group: 'Preferences', keywords: ['appearance'], isEnabled: () => getThemePreference() !== 'light', run: () => setThemePreference('light') },
+    { id: 'theme.dark', title: 'Switch to dark theme', group: 'Preferences', keywords: ['appearance'], isEnabled: () => getThemePreference() !== 'dark', run: () => setThemePreference('dark') },
+    { id: 'theme.system', title: 'Use system theme', group: 'Preferences', keywords: ['appearance'], isEnabled: () => getThemePreference() !== 'system', run: () => setThemePreference('system') },
     { id: 'workspace.create', title: 'Create workspace', group: 'Workspace', run: () => go(paths.onboarding()) },
     { id: 'session.signOut', title: 'Sign out', group: 'Workspace', keywords: ['log out', 'logout'], run: () => void store.signOut() },
   ];

@@ -8,7 +8,7 @@ import { observer } from 'mobx-react-lite';
 import { useEffect } from 'react';
 import { registry } from '../../commands/registry.ts';
 import { useCommands } from '../../commands/useCommands.ts';
-import { go, paths } from '../../navigation.ts';
+import { go, lastTeam, paths } from '../../navigation.ts';
 import { useStore } from '../../store/context.tsx';
 import { appCommands, destinationCommands } from '../commands/appCommands.ts';
 import { CommandPalette } from '../commands/CommandPalette.tsx';
@@ -69,7 +69,7 @@ export const AppShell = observer(function AppShell() {
         ) : store.workspaceLoad === 'error' ? (
           <div className="m-auto text-center">
             <p className="mb-2 text-danger">{store.workspaceError}</p>
-            <button className="text-accent hover:underline" onClick={() => slug && void store.enterWorkspace(slug)}>
+            <button type="button" className="text-accent hover:underline" onClick={() => slug && void store.enterWorkspace(slug)}>
               Retry
             </button>
           </div>
@@ -86,11 +86,17 @@ export const AppShell = observer(function AppShell() {
   );
 });
 
-/** `/$workspace`: the first team's issues (or My issues when there is no team). */
+/**
+ * `/$workspace`: the issues of the team last shown in this workspace, else of its oldest team (the
+ * one created with the workspace), or My issues when there is no team.
+ */
 export const WorkspaceHome = observer(function WorkspaceHome() {
   const store = useStore();
   const ws = store.workspace;
-  const first = store.sortedTeams()[0];
+  const teams = store.sortedTeams();
+  const remembered = ws ? lastTeam(ws.id) : null;
+  const first =
+    teams.find((t) => t.key === remembered) ?? [...teams].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.name.localeCompare(b.name))[0];
   useEffect(() => {
     if (!ws) return;
     go(first ? paths.team(ws.urlSlug, first.key, 'all') : paths.myIssues(ws.urlSlug), { replace: true });

@@ -8,7 +8,7 @@ import { Link, useParams } from '@tanstack/react-router';
 import { observer } from 'mobx-react-lite';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Issue, StateCategory, Team } from '../../../api/types.ts';
-import { go, paths, type TeamView } from '../../../navigation.ts';
+import { go, paths, rememberLastTeam, type TeamView } from '../../../navigation.ts';
 import { useStore } from '../../../store/context.tsx';
 import { LIST_DEFAULT_DISPLAY } from '../../../store/filters.ts';
 import { NavIcon } from '../../../ui/icons.tsx';
@@ -111,6 +111,10 @@ export const TeamIssuesScreen = observer(function TeamIssuesScreen() {
   useEffect(() => {
     if (team) document.title = `${team.name} › ${isTeamView(view) ? TEAM_VIEW_TITLES[view] : ''} · exponential`;
   }, [team, view]);
+  const workspaceId = store.workspace?.id;
+  useEffect(() => {
+    if (team && workspaceId) rememberLastTeam(workspaceId, team.key);
+  }, [team, workspaceId]);
   const scope = useMemo<ListScope | null>(
     () => (teamId && isTeamView(view) ? { key: `team:${teamId}`, teamId, pick: (i: Issue) => i.teamId === teamId, categories: TEAM_VIEW_CATEGORIES[view] } : null),
     [teamId, view],
