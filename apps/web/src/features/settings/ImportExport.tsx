@@ -10,6 +10,7 @@ import { useEffect, useRef, useState } from 'react';
 import { ApiError } from '../../api/client.ts';
 import { useStore } from '../../store/context.tsx';
 import { Button } from '../../ui/Button.tsx';
+import { contentKeys } from '../../ui/listKeys.ts';
 import * as api from './api.ts';
 import { AdminOnly, ErrorText, Field, formatWhen, messageOf, PageTitle, Section, selectClass, useAction, useIsAdmin } from './kit.tsx';
 
@@ -50,6 +51,7 @@ function Counts({ counts }: { counts: api.ImportCounts }) {
 
 function Problems({ problems, total }: { problems: api.ImportProblem[]; total?: number }) {
   if (!problems.length) return null;
+  const problemKeys = contentKeys(problems, (p) => `${p.severity}|${p.path}|${p.message}`);
   return (
     <div className="mt-3">
       <p className="text-sm font-medium text-muted">
@@ -58,7 +60,7 @@ function Problems({ problems, total }: { problems: api.ImportProblem[]; total?: 
       </p>
       <ul className="mt-1 max-h-60 overflow-y-auto rounded-lg border border-line text-sm" data-testid="import-problems">
         {problems.map((p, i) => (
-          <li key={i} className="flex gap-2 border-b border-line px-3 py-1.5 last:border-0">
+          <li key={problemKeys[i]} className="flex gap-2 border-b border-line px-3 py-1.5 last:border-0">
             <span className={p.severity === 'error' ? 'text-danger' : 'text-[#d9822b]'}>{p.severity === 'error' ? 'Error' : 'Warning'}</span>
             <span className="text-muted">{p.path}</span>
             <span className="min-w-0 flex-1">{p.message}</span>
@@ -143,6 +145,7 @@ const Importer = observer(function Importer() {
     );
   }
 
+  const fieldErrorKeys = contentKeys(fieldErrors, (f) => `${f.field}|${f.message}`);
   return (
     <div className="flex flex-col gap-3">
       <Field label="File" hint="Up to 128 MiB for CSV, 32 MiB for JSON or XML. CSV, JSON or XML exports of Linear, Jira, GitHub, Trello, Monorail or exponential.">
@@ -163,7 +166,10 @@ const Importer = observer(function Importer() {
       </Field>
       <div className="flex flex-wrap gap-3">
         <Field label="Format">
-          <select className={selectClass} value={format} onChange={(e) => (setFormat(e.target.value), setDry(null))}>
+          <select className={selectClass} value={format} onChange={(e) => {
+              setFormat(e.target.value);
+              setDry(null);
+            }}>
             {api.IMPORT_FORMATS.map(([id, label]) => (
               <option key={id} value={id}>
                 {label}
@@ -172,7 +178,10 @@ const Importer = observer(function Importer() {
           </select>
         </Field>
         <Field label="Into team">
-          <select className={selectClass} value={team} onChange={(e) => (setTeam(e.target.value), setDry(null))}>
+          <select className={selectClass} value={team} onChange={(e) => {
+              setTeam(e.target.value);
+              setDry(null);
+            }}>
             <option value="">Match or create teams from the file</option>
             {store.sortedTeams().map((t) => (
               <option key={t.id} value={t.id}>
@@ -182,7 +191,10 @@ const Importer = observer(function Importer() {
           </select>
         </Field>
         <Field label="Invalid issues">
-          <select className={selectClass} value={mode} onChange={(e) => (setMode(e.target.value as 'all' | 'skip'), setDry(null))}>
+          <select className={selectClass} value={mode} onChange={(e) => {
+              setMode(e.target.value as 'all' | 'skip');
+              setDry(null);
+            }}>
             <option value="all">Refuse the whole file</option>
             <option value="skip">Skip them, import the rest</option>
           </select>
@@ -192,7 +204,7 @@ const Importer = observer(function Importer() {
       {fieldErrors.length > 0 && (
         <ul className="max-h-48 overflow-y-auto rounded-lg border border-line text-sm" aria-label="Problems in the file">
           {fieldErrors.map((f, i) => (
-            <li key={i} className="border-b border-line px-3 py-1.5 last:border-0">
+            <li key={fieldErrorKeys[i]} className="border-b border-line px-3 py-1.5 last:border-0">
               <span className="text-muted">{f.field}</span> {f.message}
             </li>
           ))}

@@ -43,7 +43,11 @@ const LabelRow = observer(function LabelRow({ label, canManage, onError }: { lab
         disabled={!canManage}
         onChange={(e) => setName(e.target.value)}
         onBlur={() => name.trim() && name.trim() !== label.name && patch({ name: name.trim() })}
-        onKeyDown={(e) => e.key === 'Enter' && (e.preventDefault(), e.currentTarget.blur())}
+        onKeyDown={(e) => {
+          if (e.key !== 'Enter') return;
+          e.preventDefault();
+          e.currentTarget.blur();
+        }}
       />
       {label.isGroup && <span className="text-sm text-muted">Group · {children} labels</span>}
       {canManage && (

@@ -78,7 +78,11 @@ const StateRow = observer(function StateRow({ state, states, canManage, onError 
           disabled={!canManage}
           onChange={(e) => setName(e.target.value)}
           onBlur={() => name.trim() && name.trim() !== state.name && patch({ name: name.trim() })}
-          onKeyDown={(e) => e.key === 'Enter' && (e.preventDefault(), e.currentTarget.blur())}
+          onKeyDown={(e) => {
+          if (e.key !== 'Enter') return;
+          e.preventDefault();
+          e.currentTarget.blur();
+        }}
         />
         <span className="w-16 shrink-0 text-right text-sm text-faint">{issues} issues</span>
         {state.isDefault ? (
