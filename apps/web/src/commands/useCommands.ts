@@ -9,7 +9,8 @@ import { type Command, registry } from './registry.ts';
 export function useCommands(build: () => Command[], deps: readonly unknown[]): void {
   const buildRef = useRef(build);
   buildRef.current = build;
-  useEffect(() => registry.register(buildRef.current()), deps); // eslint-disable-line react-hooks/exhaustive-deps
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a custom hook passing its caller's dependency list on, as useEffect's own API does; `build` is read through a ref so it is always the latest
+  useEffect(() => registry.register(buildRef.current()), deps);
 }
 
 /** Installs the window keydown listener feeding the registry (once, at the app root). */

@@ -28,17 +28,19 @@ export function Modal({ label, onClose, children, width = 'w-[560px]', placement
   onCloseRef.current = onClose;
   // Read during the first render, before an autofocused child takes the focus.
   const opener = useRef(document.activeElement as HTMLElement | null);
+  // Where the focus goes is decided once, when the dialog opens.
+  const focusPanelAtOpen = useRef(focusPanel);
 
   useEffect(() => {
     const previous = opener.current;
     const el = panel.current;
-    if (el && focusPanel) el.focus();
+    if (el && focusPanelAtOpen.current) el.focus();
     else if (el && !el.contains(document.activeElement)) {
       const first = el.querySelector<HTMLElement>('[autofocus],[data-autofocus]') ?? el.querySelector<HTMLElement>(FOCUSABLE);
       (first ?? el).focus();
     }
     return () => previous?.focus?.();
-  }, []); // eslint-disable-line react-hooks/exhaustive-deps
+  }, []);
 
   const onKeyDown = (e: React.KeyboardEvent) => {
     // An Escape already handled inside (a menu in an editor) does not close the dialog.
@@ -63,6 +65,7 @@ export function Modal({ label, onClose, children, width = 'w-[560px]', placement
   };
 
   return createPortal(
+    // biome-ignore lint/a11y/noStaticElementInteractions: the backdrop is not a control; pressing on it is a pointer shortcut for closing, and keyboard users close with Escape on the dialog itself
     <div
       className={`fixed inset-0 z-50 flex justify-center bg-black/25 px-4 dark:bg-black/50 ${placement === 'top' ? 'items-start pt-[12vh]' : 'items-center'}`}
       onMouseDown={(e) => {

@@ -68,12 +68,12 @@ export const IssuePage = observer(function IssuePage() {
 
   // A row from a list lacks the description (lists carry list columns only): load the issue.
   const descriptionUnknown = !!issue && issue.description === undefined;
+  const issueId = issue?.id;
   useEffect(() => {
-    if (descriptionUnknown && issue) void loadFullIssue(store.issues, issue.id);
-  }, [descriptionUnknown, issue?.id, store]); // eslint-disable-line react-hooks/exhaustive-deps
+    if (descriptionUnknown && issueId) void loadFullIssue(store.issues, issueId);
+  }, [descriptionUnknown, issueId, store]);
 
   const wide = useMediaQuery('(min-width: 1024px)');
-  const issueId = issue?.id;
   useEffect(() => {
     if (!issueId) return;
     store.ui.focusIssue(issueId);
@@ -89,9 +89,11 @@ export const IssuePage = observer(function IssuePage() {
     seen.current = updatedAt;
   }, [issueId, updatedAt, store]);
 
+  const shownIdentifier = issue?.identifier;
+  const shownTitle = issue?.title;
   useEffect(() => {
-    if (issue) document.title = `${issue.identifier} ${issue.title} · exponential`;
-  }, [issue?.identifier, issue?.title]); // eslint-disable-line react-hooks/exhaustive-deps
+    if (shownIdentifier !== undefined) document.title = `${shownIdentifier} ${shownTitle} · exponential`;
+  }, [shownIdentifier, shownTitle]);
 
   useCommands(() => {
     const cur = () => store.issue(identifier);

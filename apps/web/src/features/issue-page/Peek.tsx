@@ -53,14 +53,15 @@ export const Peek = observer(function Peek() {
   useEffect(() => {
     if (peekState.open && (onIssuePage || !store.ui.focusedIssueId)) setOpen(false);
   });
+  const issueId = issue?.id;
   useEffect(() => {
-    if (issue) void store.details.loadIssue(issue.id);
-  }, [issue?.id, store]); // eslint-disable-line react-hooks/exhaustive-deps
+    if (issueId) void store.details.loadIssue(issueId);
+  }, [issueId, store]);
   // A row from a list lacks the description (lists carry list columns only): load the issue.
   const descriptionUnknown = !!issue && issue.description === undefined;
   useEffect(() => {
-    if (descriptionUnknown && issue) void loadFullIssue(store.issues, issue.id);
-  }, [descriptionUnknown, issue?.id, store]); // eslint-disable-line react-hooks/exhaustive-deps
+    if (descriptionUnknown && issueId) void loadFullIssue(store.issues, issueId);
+  }, [descriptionUnknown, issueId, store]);
   if (!issue || onIssuePage) return null;
   return <PeekPanel issueId={issue.id} />;
 });

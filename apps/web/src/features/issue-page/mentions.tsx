@@ -7,7 +7,7 @@
 import Mention from '@tiptap/extension-mention';
 import { ReactRenderer } from '@tiptap/react';
 import type { SuggestionKeyDownProps, SuggestionProps } from '@tiptap/suggestion';
-import { type Ref, useEffect, useImperativeHandle, useState } from 'react';
+import { type Ref, useImperativeHandle, useState } from 'react';
 import { Avatar } from '../../ui/icons.tsx';
 
 /** A person the menu offers. */
@@ -31,7 +31,12 @@ interface ListHandle {
 
 function MentionList({ items, command, ref }: SuggestionProps<MentionPerson> & { ref?: Ref<ListHandle> }) {
   const [active, setActive] = useState(0);
-  useEffect(() => setActive(0), [items]);
+  // New suggestions start at the first one (state adjusted during render, as React recommends over an effect).
+  const [shownItems, setShownItems] = useState(items);
+  if (shownItems !== items) {
+    setShownItems(items);
+    setActive(0);
+  }
   const pick = (i: number) => {
     const p = items[i];
     if (p) command({ id: p.id, label: p.label } as never);
