@@ -75,7 +75,7 @@ export function Menu({ trigger, items, label, align = 'left', width = 'w-60' }: 
         >
           {items.map((it) =>
             it.separator ? (
-              <div key={it.id} className="my-1 h-px bg-line" role="separator" />
+              <hr key={it.id} className="my-1 h-px border-0 bg-line" />
             ) : (
               <button
                 key={it.id}

@@ -262,7 +262,7 @@ export const CreateIssueModal = observer(function CreateIssueModal({ defaults }:
             />
           </div>
         </div>
-        <div className="flex flex-wrap items-center gap-1.5 px-4 pb-3" aria-label="Properties" role="group">
+        <fieldset className="flex min-w-0 flex-wrap items-center gap-1.5 px-4 pb-3" aria-label="Properties">
           <PillButton label={`Status: ${state?.name ?? 'none'}`} onClick={() => setPill('state')} testId="create-status">
             {state && <StateIcon category={state.category} color={state.color} />}
             {state?.name ?? 'Status'}
@@ -296,7 +296,7 @@ export const CreateIssueModal = observer(function CreateIssueModal({ defaults }:
           <PillButton label={`Parent: ${parent?.identifier ?? 'none'}`} onClick={() => setPill('parent')} testId="create-parent" muted={!parent}>
             <span className="truncate">{parent ? `Parent ${parent.identifier}` : 'Parent'}</span>
           </PillButton>
-        </div>
+        </fieldset>
         <div className="flex items-center gap-3 border-t border-line px-4 py-2.5">
           {error ? (
             <p role="alert" className="min-w-0 flex-1 truncate text-sm text-danger">

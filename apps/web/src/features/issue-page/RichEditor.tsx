@@ -140,6 +140,7 @@ export const RichEditor = observer(function RichEditor(props: RichEditorProps) {
         priority: 50,
         addKeyboardShortcuts() {
           return {
+            // biome-ignore lint/correctness/noComponentHookFactories: `Escape` is the key name in TipTap's shortcut map (a plain handler returning a boolean), not a React component
             Escape: ({ editor: e }) => {
               if (cb.current.onCancel) cb.current.onCancel();
               else e.commands.blur();

@@ -4,7 +4,7 @@
  * invitations to the user's address are offered above the form ("Join").
  */
 import { observer } from 'mobx-react-lite';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useId, useState } from 'react';
 import { ApiError, type FieldError } from '../../api/client.ts';
 import { createWorkspace } from '../../api/endpoints.ts';
 import { go, paths } from '../../navigation.ts';
@@ -19,6 +19,7 @@ import { slugify, teamKeyFor } from './names.ts';
 export const Onboarding = observer(function Onboarding() {
   const store = useStore();
   const signedIn = useRequireSession();
+  const fieldId = useId();
   const [name, setName] = useState('');
   const [slug, setSlug] = useState('');
   const [slugEdited, setSlugEdited] = useState(false);
@@ -70,9 +71,10 @@ export const Onboarding = observer(function Onboarding() {
           <PendingInvitations />
         </div>
         <form className="flex flex-col gap-4 rounded-lg border border-line bg-elevated p-6 shadow-sm" onSubmit={submit}>
-          <Field label="Workspace name" error={errorFor('name')}>
+          <Field label="Workspace name" htmlFor={`${fieldId}-workspaceName`} error={errorFor('name')}>
             <input
               className={inputClass}
+              id={`${fieldId}-workspaceName`}
               name="workspaceName"
               required
               maxLength={100}
@@ -82,11 +84,12 @@ export const Onboarding = observer(function Onboarding() {
               onChange={(e) => setName(e.target.value)}
             />
           </Field>
-          <Field label="Workspace URL" error={errorFor('urlSlug')}>
+          <Field label="Workspace URL" htmlFor={`${fieldId}-urlSlug`} error={errorFor('urlSlug')}>
             <div className="flex items-center rounded-md border border-line bg-subtle focus-within:border-accent">
               <span className="pl-2.5 text-muted">{window.location.host}/</span>
               <input
                 className="h-8 min-w-0 flex-1 bg-transparent pr-2.5 outline-none"
+                id={`${fieldId}-urlSlug`}
                 name="urlSlug"
                 maxLength={48}
                 placeholder="acme"
@@ -99,9 +102,10 @@ export const Onboarding = observer(function Onboarding() {
             </div>
           </Field>
           <div className="grid grid-cols-[1fr_110px] gap-3">
-            <Field label="First team" error={errorFor('teamName')}>
+            <Field label="First team" htmlFor={`${fieldId}-teamName`} error={errorFor('teamName')}>
               <input
                 className={inputClass}
+                id={`${fieldId}-teamName`}
                 name="teamName"
                 required
                 maxLength={100}
@@ -112,9 +116,10 @@ export const Onboarding = observer(function Onboarding() {
                 }}
               />
             </Field>
-            <Field label="Team key" error={errorFor('teamKey')}>
+            <Field label="Team key" htmlFor={`${fieldId}-teamKey`} error={errorFor('teamKey')}>
               <input
                 className={`${inputClass} font-mono uppercase`}
+                id={`${fieldId}-teamKey`}
                 name="teamKey"
                 required
                 maxLength={7}
@@ -150,9 +155,10 @@ export const Onboarding = observer(function Onboarding() {
   );
 });
 
-function Field({ label, error, children }: { label: string; error?: string; children: React.ReactNode }) {
+/** A labelled form field; `htmlFor` is the id of the input inside `children`. */
+function Field({ label, htmlFor, error, children }: { label: string; htmlFor: string; error?: string; children: React.ReactNode }) {
   return (
-    <label className="flex flex-col gap-1.5">
+    <label className="flex flex-col gap-1.5" htmlFor={htmlFor}>
       <span className="text-sm font-medium text-muted">{label}</span>
       {children}
       {error && <span className="text-sm text-danger">{error}</span>}

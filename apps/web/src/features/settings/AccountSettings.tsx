@@ -88,24 +88,28 @@ export const AccountSettings = observer(function AccountSettings() {
         </form>
       </Section>
       <Section title="Appearance" description="Choose how exponential looks to you on this device.">
-        <div className="grid grid-cols-3 gap-2 sm:max-w-md" role="radiogroup" aria-label="Theme">
+        <fieldset className="grid min-w-0 grid-cols-3 gap-2 sm:max-w-md" aria-label="Theme">
           {THEMES.map(([value, label, hint]) => (
-            <button
+            <label
               key={value}
-              type="button"
-              role="radio"
-              aria-checked={theme === value}
-              onClick={() => {
-                setTheme(value);
-                setThemePreference(value);
-              }}
-              className={`flex flex-col items-start rounded-lg border px-3 py-2 text-left ${theme === value ? 'border-accent bg-accent-soft' : 'border-line hover:bg-hover'}`}
+              className={`flex cursor-pointer flex-col items-start rounded-lg border px-3 py-2 text-left has-focus-visible:outline-2 has-focus-visible:outline-accent ${theme === value ? 'border-accent bg-accent-soft' : 'border-line hover:bg-hover'}`}
             >
+              <input
+                type="radio"
+                name="theme"
+                value={value}
+                className="sr-only"
+                checked={theme === value}
+                onChange={() => {
+                  setTheme(value);
+                  setThemePreference(value);
+                }}
+              />
               <span className="font-medium">{label}</span>
               <span className="text-sm text-muted">{hint}</span>
-            </button>
+            </label>
           ))}
-        </div>
+        </fieldset>
       </Section>
       <Section title="Session">
         <div className="flex flex-wrap items-center gap-2">
