@@ -150,7 +150,7 @@ describe('no allowed origin configured', () => {
       await app.close();
       await database.close();
     }
-  });
+  }, 90_000); // two apps are built, each compiling every route schema (test mode)
 
   it('cannot arise from configuration: the app URL is always an allowed origin', () => {
     const prod = loadConfig({
