@@ -37,6 +37,15 @@ export interface FanoutRun {
   frameBytes: number;
   /** REST round trip of the mutating request (API) or 0 (floor), p50 in ms. */
   sendP50: number;
+  /** REST round trip p99 in ms (API) or 0 (floor). */
+  sendP99?: number;
+  /**
+   * API only: receipt minus the arrival of the write's REST response, per (client, operation),
+   * p50 and p99 in ms: the fan-out's own share after commit (the announcement is published
+   * before the response is written, so it may be negative).
+   */
+  afterResponseP50?: number;
+  afterResponseP99?: number;
   problems: string[];
 }
 
@@ -99,6 +108,7 @@ async function measure(
   for (const c of clients) c.onFrame = () => {};
   const lat: number[] = [];
   const last: number[] = [];
+  const afterResponse: number[] = [];
   let got = 0;
   for (let k = 0; k < o.ops; k++) {
     let worst = Number.NaN;
@@ -108,6 +118,7 @@ async function measure(
       got++;
       const l = at - sentAt[k]!;
       lat.push(l);
+      if (o.target === 'api') afterResponse.push(l - sendTimes[k]!);
       if (!(worst >= l)) worst = l;
     }
     if (!Number.isNaN(worst)) last.push(worst);
@@ -146,6 +157,9 @@ async function measure(
     lastP99: round(quantile(last, 0.99)),
     frameBytes,
     sendP50: round(quantile(sendTimes, 0.5)),
+    ...(o.target === 'api'
+      ? { sendP99: round(quantile(sendTimes, 0.99)), afterResponseP50: round(quantile(afterResponse, 0.5)), afterResponseP99: round(quantile(afterResponse, 0.99)) }
+      : {}),
     problems: problems.slice(0, 10),
     sample,
   };

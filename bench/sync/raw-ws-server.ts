@@ -1,7 +1,7 @@
 /**
  * The fan-out floor of perf-baseline.md §2.6: a bare `ws` server that sends every message of the
- * publisher (a client on `/pub`) to every subscriber (clients on `/sub`), as the same string, with
- * no parsing, storage or authentication. With `REDIS_URL` each message goes through Redis
+ * publisher (a client on `/pub`) to every subscriber (clients on `/sub`), as the same string (a
+ * binary message as the same bytes, binary), with no parsing, storage or authentication. With `REDIS_URL` each message goes through Redis
  * pub/sub (channel `bench:raw-fanout`), so two such processes show the floor of the two-process
  * topology. `GET /ready` answers 200 once listening (and subscribed). IPC `{type: 'mem', id}` →
  * memory after GC, as bench/sync/api-entry.ts. Benchmark code only.
@@ -16,7 +16,7 @@ const port = Number(process.env.PORT);
 const redisUrl = process.env.REDIS_URL || undefined;
 const subscribers = new Set<WebSocket>();
 
-function broadcast(data: string) {
+function broadcast(data: string | Buffer) {
   for (const s of subscribers) s.send(data);
 }
 
@@ -35,7 +35,9 @@ const server = http.createServer((req, res) => {
 const wss = new WebSocketServer({ server });
 wss.on('connection', (ws, req) => {
   if (req.url === '/pub') {
-    ws.on('message', (raw) => {
+    ws.on('message', (raw, isBinary) => {
+      // Binary messages (compressed frames, B8's storm floor) only without Redis.
+      if (isBinary && !pub) return broadcast(raw as Buffer);
       const data = raw.toString();
       if (pub) void pub.publish(CHANNEL, data);
       else broadcast(data);

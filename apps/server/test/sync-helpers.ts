@@ -3,6 +3,7 @@
  * bootstrap reader.
  */
 import type { AddressInfo } from 'node:net';
+import { inflateRawSync } from 'node:zlib';
 import WebSocket from 'ws';
 import { APP_URL, type TestApp, type Who } from './helpers.ts';
 
@@ -19,6 +20,8 @@ export type Frame = { type: string } & Record<string, any>;
 export interface TestSocket {
   ws: WebSocket;
   frames: Frame[];
+  /** Per frame of `frames`: its size on the wire and whether it came compressed (binary). */
+  wire: Array<{ bytes: number; binary: boolean }>;
   /** Resolves with the first recorded frame (from `from` on) matching `pred`. */
   next(pred: (f: Frame) => boolean, timeoutMs?: number, from?: number): Promise<Frame>;
   send(msg: unknown): void;
@@ -37,9 +40,13 @@ export function openSocket(base: string, opts: { cookie?: string; origin?: strin
   if (origin) headers.origin = origin;
   const ws = new WebSocket(`${base.replace(/^http/, 'ws')}/api/v1/sync/ws${opts.query ?? ''}`, { headers });
   const frames: Frame[] = [];
+  const wire: TestSocket['wire'] = [];
   const waiters = new Set<() => void>();
-  ws.on('message', (raw) => {
-    const f = JSON.parse(raw.toString()) as Frame;
+  ws.on('message', (raw, isBinary) => {
+    const bytes = raw as Buffer;
+    // A binary frame is a compressed `ops` frame (hello `compression: 'deflate-raw'`).
+    const f = JSON.parse((isBinary ? inflateRawSync(bytes) : bytes).toString()) as Frame;
+    wire.push({ bytes: bytes.length, binary: isBinary });
     if (f.type === 'ping') ws.send(JSON.stringify({ type: 'pong', t: f.t }));
     frames.push(f);
     for (const w of waiters) w();
@@ -59,6 +66,7 @@ export function openSocket(base: string, opts: { cookie?: string; origin?: strin
   return {
     ws,
     frames,
+    wire,
     closed,
     opened,
     send: (msg) => ws.send(JSON.stringify(msg)),
@@ -88,8 +96,11 @@ export function openSocket(base: string, opts: { cookie?: string; origin?: strin
   };
 }
 
-/** Connects and says hello; resolves after `welcome`. */
-export async function connect(base: string, hello: { token?: string; cookie?: string; baseVersion: number; clientId?: string; workspace?: string }): Promise<TestSocket> {
+/** Connects and says hello (with the optional capabilities `patches` and `compression`); resolves after `welcome`. */
+export async function connect(
+  base: string,
+  hello: { token?: string; cookie?: string; baseVersion: number; clientId?: string; workspace?: string; patches?: unknown; compression?: unknown },
+): Promise<TestSocket> {
   const s = openSocket(base, { cookie: hello.cookie });
   await s.opened;
   s.send({
@@ -99,6 +110,8 @@ export async function connect(base: string, hello: { token?: string; cookie?: st
     baseVersion: hello.baseVersion,
     ...(hello.token ? { token: hello.token } : {}),
     ...(hello.workspace ? { workspace: hello.workspace } : {}),
+    ...(hello.patches !== undefined ? { patches: hello.patches } : {}),
+    ...(hello.compression !== undefined ? { compression: hello.compression } : {}),
   });
   await s.next((f) => f.type === 'welcome' || f.type === 'error' || f.type === 'reset');
   return s;

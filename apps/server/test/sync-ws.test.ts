@@ -218,6 +218,99 @@ describe('streaming', () => {
   });
 });
 
+describe('catch-up volume (hello patches and compression)', () => {
+  it('sends an issue update as the fields changed since its previous operation, only to clients that ask, and the fold equals a bootstrap', async () => {
+    const ops2 = await api(t.app, 'POST', '/api/v1/teams', { as: alice, body: { name: 'Operations', key: 'OPS' } });
+    expect(ops2.status).toBe(201);
+    const h = await head();
+    const created = await api(t.app, 'POST', '/api/v1/issues', { as: alice, body: { teamId: 'ENG', title: 'Patch me', description: 'A long text '.repeat(40) } });
+    const id = created.body.id as string;
+    const step = async (method: string, path: string, body?: unknown) => {
+      t.clock.advance(1000); // so every update changes updatedAt too
+      const r = await api(t.app, method, path, { as: alice, body });
+      expect(r.status, `${method} ${path}`).toBeLessThan(300);
+    };
+    await step('PATCH', `/api/v1/issues/${id}`, { title: 'Patched once' }); // patch
+    await step('PATCH', `/api/v1/issues/${id}`, { priority: 'high' }); // patch
+    await step('POST', `/api/v1/issues/${id}/archive`); // full: archived post-image
+    await step('POST', `/api/v1/issues/${id}/unarchive`); // full: the previous one was archived
+    await step('PATCH', `/api/v1/issues/${id}`, { teamId: 'OPS' }); // delete + full: another team
+    await step('PATCH', `/api/v1/issues/${id}`, { title: 'Patched in OPS' }); // patch
+    const last = await head();
+    const issueOps = async (hello: { patches?: boolean }) => {
+      const s = track(await connect(base, { token: bobToken, baseVersion: h, ...hello }));
+      await s.next((f) => f.type === 'caughtUp');
+      s.close();
+      expect(s.frames[0]).toMatchObject({ type: 'welcome', patches: hello.patches === true, compression: null });
+      return chained(s.frames, h)
+        .flatMap((b) => b.ops)
+        .filter((o) => o.id === id);
+    };
+    const patched = await issueOps({ patches: true });
+    expect(patched.map((o) => [o.action, o.patch ? Object.keys(o.patch).sort() : 'data' in o ? 'data' : 'neither'])).toEqual([
+      ['insert', 'data'],
+      ['update', ['title', 'updatedAt']],
+      ['update', ['priority', 'updatedAt']],
+      ['update', 'data'],
+      ['update', 'data'],
+      ['delete', 'data'],
+      ['update', 'data'],
+      ['update', ['title', 'updatedAt']],
+    ]);
+    for (const o of patched) expect(o.patch && 'data' in o, 'a patch never comes with data').toBeFalsy();
+    // Folding the patches over the insert gives what a bootstrap says.
+    let folded: Record<string, unknown> | null = null;
+    for (const o of patched) folded = o.action === 'delete' ? null : o.patch ? { ...(folded as object), ...o.patch } : o.data;
+    const fresh = (await bootstrap(t, alice)).entities.find((e) => e.entity === 'issue' && e.data.id === id);
+    expect(folded).toEqual(fresh?.data);
+    // Without `patches` (older clients, tail mode): every post-image whole, same versions.
+    const full = await issueOps({});
+    expect(full.every((o) => !('patch' in o) && 'data' in o)).toBe(true);
+    expect(full.map((o) => o.v)).toEqual(patched.map((o) => o.v));
+    expect(full[full.length - 1]!.data).toEqual(fresh?.data);
+    expect(Math.max(...patched.map((o) => o.v))).toBeLessThanOrEqual(last);
+  });
+
+  it('compresses large ops frames once for clients that accept deflate-raw; the text inside is the same frame', async () => {
+    const saved = { ...gatewayLimits };
+    gatewayLimits.compressMinBytes = 256;
+    gatewayLimits.pageOps = 4;
+    try {
+      const h = await head();
+      for (let i = 0; i < 6; i++) await api(t.app, 'POST', '/api/v1/issues', { as: alice, body: { teamId: 'ENG', title: `Zip ${i}`, description: 'Some words to squeeze '.repeat(30) } });
+      const zipped = track(await connect(base, { token: bobToken, baseVersion: h, compression: 'deflate-raw' }));
+      const plain = track(await connect(base, { token: bobToken, baseVersion: h, compression: 'br' }));
+      for (const s of [zipped, plain]) await s.next((f) => f.type === 'caughtUp');
+      expect(zipped.frames[0]).toMatchObject({ type: 'welcome', compression: 'deflate-raw' });
+      expect(plain.frames[0]).toMatchObject({ type: 'welcome', compression: null });
+      const opsOf = (s: TestSocket) => s.frames.map((f, i) => ({ f, w: s.wire[i]! })).filter((x) => x.f.type === 'ops');
+      const z = opsOf(zipped);
+      const p = opsOf(plain);
+      expect(z.length).toBeGreaterThan(1);
+      expect(z.map((x) => x.f)).toEqual(p.map((x) => x.f));
+      expect(z.every((x) => x.w.binary)).toBe(true);
+      expect(p.every((x) => !x.w.binary)).toBe(true);
+      // Control frames stay text.
+      expect(zipped.wire.filter((_w, i) => zipped.frames[i]!.type !== 'ops').every((w) => !w.binary)).toBe(true);
+      const sum = (xs: typeof z) => xs.reduce((n, x) => n + x.w.bytes, 0);
+      expect(sum(z)).toBeLessThan(sum(p) / 2);
+      chained(zipped.frames, h);
+      zipped.close();
+      plain.close();
+    } finally {
+      Object.assign(gatewayLimits, saved);
+    }
+  });
+
+  it('closes 4004 when patches or compression have the wrong type', async () => {
+    for (const bad of [{ patches: 'yes' }, { compression: 1 }]) {
+      const s = track(await connect(base, { token: bobToken, baseVersion: 0, ...bad }));
+      expect(s.frames[0]).toMatchObject({ type: 'error', code: 'bad_frame' });
+      expect((await s.closed).code).toBe(4004);
+    }
+  });
+});
+
 describe('heartbeat', () => {
   it('pings every heartbeat; a revoked token closes only its own sockets (4002), another token stays live', async () => {
     const saved = gatewayLimits.heartbeatMs;

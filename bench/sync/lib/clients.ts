@@ -3,10 +3,19 @@
  * perf-baseline.md §2.6 runs its clients): plain `ws` sockets speaking the sync protocol
  * (apps/server/src/sync/protocol.ts: `hello` with a personal access token, `pong` to `ping`),
  * or bare subscribers of the raw floor server. Every received text frame goes to the client's
- * `onFrame` with its arrival time (`performance.now()`).
+ * `onFrame` with its arrival time (`performance.now()`); a binary (compressed) frame is inflated
+ * first. API clients say hello with the SDK's options ({@link SDK_HELLO}) unless
+ * `BENCH_PLAIN_HELLO=1` (full post-images as text: the protocol before those options).
  */
+import { inflateRawSync } from 'node:zlib';
 import WebSocket from 'ws';
 import { sleep } from '../../lib/util.ts';
+
+/** The hello options the SDK's SyncClient sends (a client with a store on Node 20.12+ or a browser). */
+export const SDK_HELLO: Record<string, unknown> = { patches: true, compression: 'deflate-raw' };
+
+/** Hello options of the benchmark's API clients. */
+export const clientHello = (): Record<string, unknown> => (process.env.BENCH_PLAIN_HELLO === '1' ? {} : SDK_HELLO);
 
 /** One connected client. */
 export interface BenchSocket {
@@ -66,16 +75,17 @@ export function openSyncClient(baseUrl: string, token: string, index: number, ba
       ws.terminate();
       reject(err);
     }
-    ws.on('open', () => ws.send(JSON.stringify({ type: 'hello', protocol: 1, clientId: `bench-${index}`, baseVersion, token })));
+    const extra = clientHello();
+    ws.on('open', () => ws.send(JSON.stringify({ type: 'hello', protocol: 1, clientId: `bench-${index}`, baseVersion, token, ...extra })));
     ws.on('error', (err) => {
       if (!ready) fail(err);
     });
     ws.on('close', (code) => {
       if (!ready) fail(new Error(`client ${index}: closed ${code} before caughtUp`));
     });
-    ws.on('message', (raw) => {
+    ws.on('message', (raw, isBinary) => {
       const at = performance.now();
-      const text = raw.toString();
+      const text = (isBinary ? inflateRawSync(raw as Buffer) : (raw as Buffer)).toString();
       if (text.startsWith('{"type":"ping"')) {
         const t = JSON.parse(text).t;
         ws.send(JSON.stringify({ type: 'pong', t }));

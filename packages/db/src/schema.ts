@@ -493,7 +493,11 @@ export const syncOperation = pgTable(
     mutationId: bigint('mutation_id', { mode: 'number' }),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.workspaceId, t.version, t.seq] })],
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.version, t.seq] }),
+    // An entity's previous operation, from which the sync gateway derives field-level patches.
+    index('sync_operation_entity_idx').on(t.entityId, t.version, t.seq),
+  ],
 );
 
 /** Last mutation id applied per sync client, for exactly-once resends. */

@@ -15,6 +15,8 @@ export class Net {
   online = true;
   /** Number of upcoming responses to drop after the server handled the request. */
   loseResponses = 0;
+  /** Binary (compressed) frames received by this network's sockets. */
+  binaryFrames = 0;
   private readonly sockets = new Set<WebSocket>();
 
   readonly socketFactory: SocketFactory = (url) => {
@@ -22,6 +24,9 @@ export class Net {
     const s = new WebSocket(this.online ? url : 'ws://127.0.0.1:9/');
     this.sockets.add(s);
     s.on('close', () => this.sockets.delete(s));
+    s.on('message', (_data, isBinary) => {
+      if (isBinary) this.binaryFrames += 1;
+    });
     return s as unknown as SocketLike;
   };
 

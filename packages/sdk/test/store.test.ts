@@ -82,6 +82,27 @@ describe('SyncStore', () => {
     expect(keep.get('issue', 'a')).toBeDefined();
   });
 
+  it('applies a patch over the held record, fills in the operation’s data, and counts a patch without its record', () => {
+    const s = seeded();
+    const seen: unknown[] = [];
+    s.subscribeTo('issue', 'i1', (value) => seen.push(value));
+    const patchOp = { v: 11, seq: 0, entity: 'issue', id: 'i1', action: 'update' as const, patch: { title: 'patched', priority: 'high' }, actor: null };
+    const orphan = { v: 11, seq: 1, entity: 'issue', id: 'gone', action: 'update' as const, patch: { title: 'nobody' }, actor: null };
+    const changes = s.applyBatch({ fromVersion: 10, toVersion: 11, ops: [patchOp, orphan] });
+    const expected = issue('i1', T1, { title: 'patched', priority: 'high' });
+    expect(s.get('issue', 'i1')).toEqual(expected);
+    expect(patchOp).toMatchObject({ data: expected });
+    expect(changes).toEqual([{ entity: 'issue', key: 'i1', value: expected, previous: issue('i1', T1) }]);
+    expect(seen).toEqual([expected]);
+    expect(s.get('issue', 'gone')).toBeUndefined();
+    expect(s.missedPatches).toBe(1);
+    // A repeated batch is a no-op, and a bootstrap clears the count.
+    expect(s.applyBatch({ fromVersion: 10, toVersion: 11, ops: [patchOp, orphan] })).toEqual([]);
+    expect(s.missedPatches).toBe(1);
+    s.replace([], 12);
+    expect(s.missedPatches).toBe(0);
+  });
+
   it('keys team memberships by team and user, and deletes them by their data', () => {
     const s = seeded();
     s.applyBatch({ fromVersion: 10, toVersion: 11, ops: [op('teamMember', T1, 'insert', { teamId: T1, userId: 'u2' })] });

@@ -10,7 +10,9 @@ import { api, createTestApp, createWorkspace, signIn, type TestApp } from '../..
 import { listen } from '../../../apps/server/test/sync-helpers.ts';
 import { and, eq, lte } from 'drizzle-orm';
 import { syncOperation } from '@exponential/db';
+import { gatewayLimits } from '../../../apps/server/src/sync/gateway.ts';
 import { MutationQueue } from '../src/sync/mutations.ts';
+import type { SyncOp } from '../src/sync/protocol.ts';
 import { MemoryPersistence } from '../src/sync/persistence.ts';
 import { expectConverged, freshSnapshot, Net, quiesce, startClient } from './harness.ts';
 
@@ -54,6 +56,8 @@ describe('SyncClient', () => {
     const keep = (await write('POST', '/api/v1/issues', { teamId: 'ENG', title: 'Keep me' })).body;
     const doomed = (await write('POST', '/api/v1/issues', { teamId: 'ENG', title: 'Delete me' })).body;
     const bob = await started(w.bobToken);
+    const edits: SyncOp[] = [];
+    bob.client.onOps((ops) => edits.push(...ops.filter((o) => o.id === keep.id)));
     expect(bob.client.store.get('issue', doomed.id)).toBeDefined();
     bob.net.cut();
     const created = (await write('POST', '/api/v1/issues', { teamId: 'ENG', title: 'Made while away' })).body;
@@ -67,6 +71,11 @@ describe('SyncClient', () => {
     expect(bob.client.store.get('issue', keep.id)).toMatchObject({ title: 'Kept, edited', priority: 'high' });
     expect(bob.client.store.get('issue', doomed.id)).toBeUndefined();
     await expectConverged(base, w.bobToken, bob);
+    // The edit came as a patch of the changed fields, and listeners saw the whole record.
+    expect(edits).toHaveLength(1);
+    expect(Object.keys(edits[0]!.patch ?? {})).toEqual(expect.arrayContaining(['title', 'priority']));
+    expect(edits[0]!.patch).not.toHaveProperty('description');
+    expect(edits[0]!.data).toEqual(bob.client.store.get('issue', keep.id));
   });
 
   it('gives a second tab of the same user every operation the first one gets', async () => {
@@ -133,6 +142,42 @@ describe('SyncClient', () => {
     expect(second.client.store.all('issue').map((i) => i.title)).toContain('While closed');
     await expectConverged(base, w.bobToken, second);
     expect((await persistence.load())?.version).toBe(second.client.store.version);
+  });
+
+  it('catches up through compressed frames (binary deflate-raw) and converges', async () => {
+    const w = await workspace();
+    const saved = { ...gatewayLimits };
+    gatewayLimits.compressMinBytes = 256;
+    gatewayLimits.pageOps = 3;
+    try {
+      const bob = await started(w.bobToken);
+      bob.net.cut();
+      for (let i = 0; i < 7; i++) await api(t.app, 'POST', '/api/v1/issues', { as: w.alice, body: { teamId: 'ENG', title: `Zipped ${i}`, description: 'squeeze '.repeat(50) } });
+      const before = bob.net.binaryFrames;
+      bob.net.restore();
+      await quiesce(base, w.bobToken, [bob.client]);
+      expect(bob.net.binaryFrames - before).toBeGreaterThan(1);
+      expect(bob.client.store.all('issue').map((i) => i.title)).toEqual(expect.arrayContaining(['Zipped 0', 'Zipped 6']));
+      await expectConverged(base, w.bobToken, bob);
+    } finally {
+      Object.assign(gatewayLimits, saved);
+    }
+  });
+
+  it('bootstraps when a patch arrives for a record its store does not hold, and converges', async () => {
+    const w = await workspace();
+    const issue = (await api(t.app, 'POST', '/api/v1/issues', { as: w.alice, body: { teamId: 'ENG', title: 'Lost locally' } })).body;
+    const bob = await started(w.bobToken);
+    const statuses: string[] = [];
+    bob.client.onStatus((st) => statuses.push(st));
+    // The store loses the record (as after a missed operation); the server still patches it.
+    (bob.client.store.table('issue') as Map<string, unknown>).delete(issue.id);
+    expect((await api(t.app, 'PATCH', `/api/v1/issues/${issue.id}`, { as: w.alice, body: { title: 'Patched remotely' } })).status).toBe(200);
+    await quiesce(base, w.bobToken, [bob.client]);
+    await expect.poll(() => bob.client.store.get('issue', issue.id)?.title).toBe('Patched remotely');
+    expect(statuses).toContain('bootstrapping');
+    expect(bob.client.store.missedPatches).toBe(0);
+    await expectConverged(base, w.bobToken, bob);
   });
 
   it('bootstraps again when the server resets it (its version fell below the retention floor)', async () => {

@@ -14,6 +14,13 @@
  * in one synchronous loop. Connections still catching up, busy or behind take the same shared
  * page through their own pump.
  *
+ * Catch-up volume: connections that say `patches` get pages read with issue updates as field
+ * patches (oplog.ts), and those that accept `deflate-raw` get frames of at least
+ * `compressMinBytes` compressed, once per page and visibility in libuv's thread pool, never per
+ * connection. Pages a pump read stay shared for `recentPageMs`, so clients catching up from the
+ * same version at about the same time (a reconnect storm) share one read, one encoding and one
+ * compression per page; the pump reads the next page while it encodes and sends the current one.
+ *
  * Permissions: each connection holds its user's scope (./scope.ts). It is reloaded before sending
  * any page that contains team, team membership or member operations; gained or lost teams are
  * announced with `scopeChange` before the page. A user removed from the workspace gets
@@ -32,17 +39,20 @@
  * Back-pressure: the gateway reads the next page only once the socket's send buffer is below a
  * low-water mark; a buffer above `maxQueuedBytes`, or one that does not drain in
  * `drainTimeoutMs`, gets `reset {reason: 'slow_consumer'}` and the socket closes (the ws
- * library does not bound its queue by itself). No per-message compression (ws#1202).
+ * library does not bound its queue by itself). No permessage-deflate (per-connection zlib
+ * state, ws#1202); see the compression above instead.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { promisify } from 'node:util';
+import { deflateRaw } from 'node:zlib';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { Database } from '@exponential/db';
 import { type CredentialRef, credentialKey } from '../plugins/auth.ts';
 import type { Bus } from './bus.ts';
 import { headVersion, type LogPage, readLogPage, retentionFloor, touchesScope, visibleOps } from './oplog.ts';
-import { CLOSE, type HelloMessage, type ResetReason, type ServerMessage, SYNC_PROTOCOL } from './protocol.ts';
+import { CLOSE, type FrameCompression, type HelloMessage, type ResetReason, type ServerMessage, SYNC_PROTOCOL } from './protocol.ts';
 import { diffScopes, loadScope, loadScopes, type SyncScope } from './scope.ts';
 
 /** Tunables of the gateway (tests lower them). */
@@ -59,7 +69,23 @@ export const gatewayLimits = {
   drainTimeoutMs: 30_000,
   /** Operations per page read from the log. */
   pageOps: 500,
+  /** `ops` frames at least this long (bytes of JSON) are compressed for clients that accept it. */
+  compressMinBytes: 16 * 1024,
+  /** zlib level of that compression (1 fastest … 9 smallest). */
+  compressLevel: 6,
+  /** Full pages kept for other readers starting at the same version (a reconnect storm). */
+  recentPages: 16,
+  /** How long such a page is kept, in ms. */
+  recentPageMs: 10_000,
 };
+
+/** An encoded `ops` frame: JSON text, or that text compressed (a binary frame). */
+interface Frame {
+  data: Buffer;
+  binary: boolean;
+}
+
+const deflateRawAsync = promisify(deflateRaw);
 
 /** What the gateway needs. */
 export interface GatewayDeps {
@@ -91,6 +117,8 @@ export function releaseUpgrade(ws: WebSocket, raw: IncomingMessage): void {
 
 /** `ws.send` options of a text frame given as a Buffer. */
 const TEXT = { binary: false } as const;
+/** `ws.send` options of a binary frame. */
+const BINARY = { binary: true } as const;
 
 /** Creates a gateway; `accept` takes each upgraded socket, `close` ends them all. */
 export function createGateway(deps: GatewayDeps) {
@@ -107,11 +135,40 @@ export function createGateway(deps: GatewayDeps) {
    * that started before a newer commit only misses that version, which the pump reads next.
    */
   const reads = new Map<string, Promise<LogPage>>();
-  const readPage = (workspaceId: string, after: number): Promise<LogPage> => {
-    const key = `${workspaceId}:${after}:${gatewayLimits.pageOps}`;
+  /**
+   * Pages pumps read recently, by the same key, oldest first: catch-ups from the same version
+   * share them (and their encoded frames) for `recentPageMs`, at most `recentPages` of them. A
+   * page's versions are committed, so its content never changes; only a last page (`more`
+   * false) may stop short of versions committed since, so it is reused only by a reader that
+   * knows of no later version.
+   */
+  const recent = new Map<string, { page: LogPage; until: number }>();
+  /**
+   * The page after `after`, shared with concurrent and recent readers.
+   * @param atLeast the newest version the reader knows exists (a kept last page must reach it)
+   * @param keep whether to keep the page for later readers (catch-up pages, not live ones)
+   */
+  const readPage = (workspaceId: string, after: number, patches: boolean, atLeast: number, keep: boolean): Promise<LogPage> => {
+    const key = `${workspaceId}:${after}:${gatewayLimits.pageOps}:${patches ? 'p' : 'f'}`;
+    const kept = recent.get(key);
+    if (kept) {
+      if (kept.until <= Date.now()) recent.delete(key);
+      else if (kept.page.more || kept.page.toVersion >= atLeast) return Promise.resolve(kept.page);
+    }
     let read = reads.get(key);
     if (!read) {
-      read = readLogPage(deps.database.db, workspaceId, after, gatewayLimits.pageOps).finally(() => reads.delete(key));
+      read = readLogPage(deps.database.db, workspaceId, after, gatewayLimits.pageOps, { patches })
+        .then((page) => {
+          if (keep && page.rows.length && gatewayLimits.recentPages > 0) {
+            recent.set(key, { page, until: Date.now() + gatewayLimits.recentPageMs });
+            for (const k of recent.keys()) {
+              if (recent.size <= gatewayLimits.recentPages) break;
+              recent.delete(k);
+            }
+          }
+          return page;
+        })
+        .finally(() => reads.delete(key));
       reads.set(key, read);
     }
     return read;
@@ -142,23 +199,38 @@ export function createGateway(deps: GatewayDeps) {
    * the same teams get the same bytes, unless an operation carries the reader's own client
    * mutation (`cm`, sent only to its author). Encoded once per page, not per connection.
    */
-  const frames = new WeakMap<LogPage, { authored: Set<string> | null; byKey: Map<string, Buffer> }>();
-  const opsFrame = (page: LogPage, scope: SyncScope): Buffer => {
+  const frames = new WeakMap<LogPage, { authored: Set<string> | null; byKey: Map<string, Frame>; zipped: Map<string, Promise<Frame>> }>();
+  /**
+   * The page's frame for `scope`'s user: text, or (when `deflate` and the text is long enough)
+   * a promise of the compressed binary frame. Both are made once per page and view.
+   */
+  const opsFrame = (page: LogPage, scope: SyncScope, deflate: boolean): Frame | Promise<Frame> => {
     let cache = frames.get(page);
     if (!cache) {
       const authors = page.rows.filter((r) => r.clientId !== null && r.actorId !== null).map((r) => r.actorId as string);
-      cache = { authored: authors.length ? new Set(authors) : null, byKey: new Map() };
+      cache = { authored: authors.length ? new Set(authors) : null, byKey: new Map(), zipped: new Map() };
       frames.set(page, cache);
     }
     const teams = keyOf(scope.teamIds);
     const key = cache.authored?.has(scope.userId) ? `${teams}|${scope.userId}` : teams;
-    let buf = cache.byKey.get(key);
-    if (buf === undefined) {
+    let text = cache.byKey.get(key);
+    if (text === undefined) {
       const msg: ServerMessage = { type: 'ops', fromVersion: page.fromVersion, toVersion: page.toVersion, ops: visibleOps(page.rows, scope) };
-      buf = Buffer.from(JSON.stringify(msg));
-      cache.byKey.set(key, buf);
+      text = { data: Buffer.from(JSON.stringify(msg)), binary: false };
+      cache.byKey.set(key, text);
     }
-    return buf;
+    if (!deflate || text.data.length < gatewayLimits.compressMinBytes) return text;
+    let zipped = cache.zipped.get(key);
+    if (zipped === undefined) {
+      const plain = text;
+      zipped = deflateRawAsync(plain.data, { level: gatewayLimits.compressLevel }).then(
+        (data) => ({ data, binary: true }),
+        // Compression never fails on a Buffer; if it did, the text is still a valid frame.
+        () => plain,
+      );
+      cache.zipped.set(key, zipped);
+    }
+    return zipped;
   };
 
   /**
@@ -168,19 +240,20 @@ export function createGateway(deps: GatewayDeps) {
   const fanOut = async (workspaceId: string, version: number): Promise<void> => {
     const set = byWorkspace.get(workspaceId);
     if (!set) return;
-    const groups = new Map<number, Connection[]>();
+    const groups = new Map<string, { from: number; patches: boolean; conns: Connection[] }>();
     for (const c of set) {
       if (!c.want(version)) continue;
       if (c.ready()) {
-        const g = groups.get(c.sent);
-        if (g) g.push(c);
-        else groups.set(c.sent, [c]);
+        const key = `${c.sent}:${c.patches ? 'p' : 'f'}`;
+        const g = groups.get(key);
+        if (g) g.conns.push(c);
+        else groups.set(key, { from: c.sent, patches: c.patches, conns: [c] });
       } else c.wake();
     }
-    for (const [from, conns] of groups) {
+    for (const { from, patches, conns } of groups.values()) {
       let page: LogPage;
       try {
-        page = await readPage(workspaceId, from);
+        page = await readPage(workspaceId, from, patches, version, false);
       } catch (err) {
         deps.log.warn({ err }, 'sync fan-out read failed');
         for (const c of conns) c.wake();
@@ -254,6 +327,10 @@ export function createGateway(deps: GatewayDeps) {
     cred: CredentialRef | null = null;
     /** Last version sent to the client. */
     sent = 0;
+    /** The client takes issue updates as patches (hello `patches`). */
+    patches = false;
+    /** Large frames are compressed for this client (hello `compression: 'deflate-raw'`). */
+    deflate = false;
     private wanted = 0;
     private pumping = false;
     private caughtUp = false;
@@ -298,9 +375,14 @@ export function createGateway(deps: GatewayDeps) {
       return !this.closed && !this.pumping && this.caughtUp && this.scope !== null && this.ws.bufferedAmount <= gatewayLimits.maxQueuedBytes / 4;
     }
 
-    /** Writes a page read for `sent` (see `fanOut`; the caller checked `ready()`). */
+    /**
+     * Writes a page read for `sent` (see `fanOut`; the caller checked `ready()`), unless its
+     * frame is still being compressed (the pump then sends it).
+     */
     deliver(page: LogPage): void {
-      if (this.send(opsFrame(page, this.scope as SyncScope))) this.sent = page.toVersion;
+      const frame = opsFrame(page, this.scope as SyncScope, this.deflate);
+      if (frame instanceof Promise) return;
+      if (this.send(frame)) this.sent = page.toVersion;
     }
 
     /** Pumps if something is still wanted. */
@@ -327,9 +409,10 @@ export function createGateway(deps: GatewayDeps) {
       return this.refreshScope(this.sent, { scope, seq });
     }
 
-    private send(msg: ServerMessage | Buffer): boolean {
+    private send(msg: ServerMessage | Buffer | Frame): boolean {
       if (this.closed) return false;
       if (Buffer.isBuffer(msg)) this.ws.send(msg, TEXT);
+      else if ('binary' in msg) this.ws.send(msg.data, msg.binary ? BINARY : TEXT);
       else this.ws.send(JSON.stringify(msg));
       if (this.ws.bufferedAmount > gatewayLimits.maxQueuedBytes) {
         this.reset('slow_consumer');
@@ -401,7 +484,7 @@ export function createGateway(deps: GatewayDeps) {
     }
 
     private async onHello(hello: HelloMessage) {
-      const { protocol, clientId, baseVersion, token, workspace } = hello;
+      const { protocol, clientId, baseVersion, token, workspace, patches, compression } = hello;
       if (protocol !== SYNC_PROTOCOL) {
         this.fail('protocol_unsupported', 'none', `This server speaks sync protocol ${SYNC_PROTOCOL}`, CLOSE.protocol);
         return;
@@ -412,6 +495,10 @@ export function createGateway(deps: GatewayDeps) {
       }
       if (token !== undefined && typeof token !== 'string') {
         this.fail('bad_frame', 'none', 'token must be a string', CLOSE.protocol);
+        return;
+      }
+      if ((patches !== undefined && typeof patches !== 'boolean') || (compression !== undefined && typeof compression !== 'string')) {
+        this.fail('bad_frame', 'none', 'patches must be a boolean and compression a string', CLOSE.protocol);
         return;
       }
       const credentials =
@@ -449,6 +536,10 @@ export function createGateway(deps: GatewayDeps) {
       this.scopeLoad = seq;
       this.sent = baseVersion;
       this.wanted = head;
+      this.patches = patches === true;
+      // An unknown compression is not an error: the client gets text frames, as `welcome` says.
+      const granted: FrameCompression | null = compression === 'deflate-raw' ? 'deflate-raw' : null;
+      this.deflate = granted !== null;
       const set = byWorkspace.get(scope.workspaceId) ?? new Set<Connection>();
       byWorkspace.set(scope.workspaceId, set);
       set.add(this);
@@ -460,6 +551,8 @@ export function createGateway(deps: GatewayDeps) {
         workspaceId: scope.workspaceId,
         teamIds: [...scope.teamIds].sort(),
         heartbeatMs: gatewayLimits.heartbeatMs,
+        patches: this.patches,
+        compression: granted,
       });
       scheduleSweep();
       await this.pump();
@@ -547,12 +640,22 @@ export function createGateway(deps: GatewayDeps) {
         for (;;) {
           if (this.closed) return;
           if (!(await this.drained())) return;
-          const page = await readPage(this.scope.workspaceId, this.sent);
+          const workspaceId = this.scope.workspaceId;
+          const page = await readPage(workspaceId, this.sent, this.patches, this.wanted, true);
           if (this.closed) return;
+          // Read and encode the next page while this one is encoded and sent (kept in `recent`).
+          if (page.more) {
+            const { scope, deflate } = this;
+            readPage(workspaceId, page.toVersion, this.patches, this.wanted, true)
+              .then((next) => opsFrame(next, scope, deflate))
+              .catch(() => {});
+          }
           if (page.toVersion > this.sent) {
             if (touchesScope(page.rows) && !(await this.refreshScope(page.toVersion))) return;
             if (page.fromVersion !== this.sent) continue;
-            if (!this.send(opsFrame(page, this.scope))) return;
+            const frame = await opsFrame(page, this.scope, this.deflate);
+            if (this.closed || page.fromVersion !== this.sent) continue;
+            if (!this.send(frame)) return;
             this.sent = page.toVersion;
           }
           if (page.more) continue;

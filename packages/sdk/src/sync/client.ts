@@ -11,10 +11,15 @@
  * - Reconnects with full-jitter exponential backoff capped at 30 s; a socket silent for 2.5
  *   heartbeats is treated as dead. `error {retry: 'reauth'}` stops the client (status
  *   `unauthorized`).
+ * - Volume: a client with a store asks for issue updates as patches, and every client that can
+ *   inflate `deflate-raw` asks for compressed catch-up frames (binary frames, inflated in arrival
+ *   order). A patch for a record the store does not hold (it missed something) makes the client
+ *   bootstrap: at once when live, else once caught up.
  */
 import { fetchBootstrap, fetchOps, type HttpConfig, SyncHttpError } from './http.ts';
+import { canInflateRaw, inflateRawText } from './inflate.ts';
 import type { PersistedMeta, PersistenceAdapter } from './persistence.ts';
-import { type OpsBatch, type ServerFrame, SYNC_PROTOCOL, type SyncOp } from './protocol.ts';
+import { type HelloFrame, type OpsBatch, type ServerFrame, SYNC_PROTOCOL, type SyncOp } from './protocol.ts';
 import { defaultSocketFactory, type SocketFactory, type SocketLike, socketUrl } from './socket.ts';
 import { SyncStore } from './store.ts';
 
@@ -41,6 +46,13 @@ export interface SyncClientOptions {
   backoffMaxMs?: number;
   /** Source of randomness for the jitter (tests pass a seeded one). */
   random?: () => number;
+  /**
+   * Ask for compressed catch-up frames (default: when the runtime has
+   * `DecompressionStream('deflate-raw')`).
+   */
+  compression?: boolean;
+  /** Ask for issue updates as patches (default true; never in tail mode, which keeps no store). */
+  patches?: boolean;
 }
 
 /** Where the client is. */
@@ -226,21 +238,34 @@ export class SyncClient {
     const s = this.factory(socketUrl(this.options.baseUrl));
     this.socket = s;
     this.lastFrameAt = Date.now();
+    // Binary frames (compressed pages) as ArrayBuffer in browsers and in `ws` alike.
+    s.binaryType = 'arraybuffer';
     s.onopen = () => {
       if (s !== this.socket) return;
-      const hello = {
+      const hello: HelloFrame = {
         type: 'hello',
         protocol: SYNC_PROTOCOL,
         clientId: this.clientId,
         baseVersion: this.store.version,
         ...(this.options.token ? { token: this.options.token } : {}),
         ...(this.options.workspace ? { workspace: this.options.workspace } : {}),
+        ...(this.options.mode !== 'tail' && this.options.patches !== false ? { patches: true } : {}),
+        ...((this.options.compression ?? true) && canInflateRaw() ? { compression: 'deflate-raw' as const } : {}),
       };
       s.send(JSON.stringify(hello));
     };
     s.onmessage = (ev) => {
       if (s !== this.socket) return;
       this.lastFrameAt = Date.now();
+      if (typeof ev.data !== 'string' && ev.data !== null && typeof ev.data === 'object') {
+        // A compressed `ops` frame: inflated inside the chain, so frames stay in arrival order.
+        const bytes = ev.data as ArrayBuffer | ArrayBufferView;
+        void this.enqueue(async () => {
+          if (s !== this.socket) return;
+          await this.handle(JSON.parse(await inflateRawText(bytes)) as ServerFrame, s);
+        });
+        return;
+      }
       let frame: ServerFrame;
       try {
         frame = JSON.parse(typeof ev.data === 'string' ? ev.data : String(ev.data));
@@ -349,6 +374,9 @@ export class SyncClient {
     }
     for (const l of this.opsListeners) l(ops, batch);
     await this.persist(changes);
+    // A patch without its record: the store missed something; once live, repair it at once
+    // (while catching up, `reconcileTeams` does at `caughtUp`).
+    if (this.store.missedPatches && this.status === 'live') await this.bootstrap();
   }
 
   /** Drops teams the user lost access to. */
@@ -382,7 +410,7 @@ export class SyncClient {
     if (this.options.mode === 'tail' || !server) return;
     const lost = [...this.store.teamIds()].filter((t) => !server.has(t));
     if (lost.length) await this.drop(lost);
-    if ([...server].some((t) => !this.completeTeams.has(t))) await this.bootstrap();
+    if (this.store.missedPatches || [...server].some((t) => !this.completeTeams.has(t))) await this.bootstrap();
   }
 
   private async persist(changes: import('./store.ts').EntityChange[]) {

@@ -18,8 +18,17 @@ export interface SyncOp {
   entity: string;
   id: string;
   action: OpAction;
-  /** Full post-image; null (or the key of a team membership) for deletes. */
-  data: any;
+  /**
+   * Full post-image; null (or the key of a team membership) for deletes. An operation that
+   * arrived as a `patch` has it filled in by the store once applied (the held record with the
+   * patch over it); it stays undefined only when the store did not hold the record.
+   */
+  data?: any;
+  /**
+   * Sent instead of `data` for issue updates when the client asked for patches: the fields that
+   * differ from the issue's previous operation. Apply as `{...held, ...patch}`.
+   */
+  patch?: Record<string, any>;
   actor: string | null;
   /** The client mutation that caused it (only on your own operations). */
   cm?: { clientId: string; mutationId: number };
@@ -35,9 +44,24 @@ export interface OpsBatch {
 /** Why the server asks for a fresh bootstrap. */
 export type ResetReason = 'too_far_behind' | 'slow_consumer' | 'protocol_unsupported' | 'scope_changed';
 
+/** Compression of large `ops` frames (binary frames of raw DEFLATE, RFC 1951). */
+export type FrameCompression = 'deflate-raw';
+
 /** Frames the server sends. */
 export type ServerFrame =
-  | { type: 'welcome'; protocol: number; headVersion: number; userId: string; workspaceId: string; teamIds: string[]; heartbeatMs: number }
+  | {
+      type: 'welcome';
+      protocol: number;
+      headVersion: number;
+      userId: string;
+      workspaceId: string;
+      teamIds: string[];
+      heartbeatMs: number;
+      /** Whether issue updates may come as patches (absent from servers that never send them). */
+      patches?: boolean;
+      /** Compression of large `ops` frames, or null/absent for text only. */
+      compression?: FrameCompression | null;
+    }
   | ({ type: 'ops' } & OpsBatch)
   | { type: 'caughtUp'; version: number }
   | { type: 'scopeChange'; version: number; added: string[]; removed: string[] }
@@ -56,6 +80,10 @@ export interface HelloFrame {
   token?: string;
   /** Workspace id or URL slug, for session clients in several workspaces. */
   workspace?: string;
+  /** Accept issue updates as patches (only a client that keeps a store). */
+  patches?: boolean;
+  /** Accept large `ops` frames compressed this way (binary frames). */
+  compression?: FrameCompression;
 }
 
 /** Header line of a bootstrap stream. */

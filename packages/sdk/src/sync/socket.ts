@@ -6,6 +6,8 @@
 /** The part of the WebSocket API the sync client uses (browsers' and `ws`'s share it). */
 export interface SocketLike {
   readonly readyState: number;
+  /** How binary frames are delivered; the sync client sets `'arraybuffer'`. */
+  binaryType?: string;
   send(data: string): void;
   close(code?: number, reason?: string): void;
   onopen: ((ev: any) => void) | null;

@@ -10,7 +10,10 @@
  * - an archived issue leaves the store unless the client bootstraps with `includeArchived`;
  * - deleting a team drops its memberships, workflow states, labels and issues (the server
  *   deletes them by cascade and sends only the team's delete);
- * - losing access to a team (`dropTeams`) drops the team and everything it governs.
+ * - losing access to a team (`dropTeams`) drops the team and everything it governs;
+ * - an operation with a `patch` (issue updates, when the client asked for patches) replaces the
+ *   held record with `{...held, ...patch}`; a patch for a record the store does not hold is
+ *   counted in `missedPatches` and skipped (the store then differs from the server: bootstrap).
  */
 import type { OpsBatch, SyncOp } from './protocol.ts';
 
@@ -54,6 +57,12 @@ export function entityKey(entity: string, id: string, data: Row | null): string 
 export class SyncStore {
   /** The last version applied. */
   version = 0;
+  /**
+   * Patches skipped since the last {@link replace} because their record was not held. Non-zero
+   * means the store no longer equals the server's view (e.g. a team whose records are not loaded
+   * yet): the sync client bootstraps.
+   */
+  missedPatches = 0;
   private readonly tables = new Map<string, Map<string, Row>>();
   private readonly listeners = new Set<(e: StoreEvent) => void>();
   private readonly keyed = new Map<string, Set<(value: Row | null) => void>>();
@@ -123,6 +132,7 @@ export class SyncStore {
   /** Replaces everything (a bootstrap or a cache load) at `version`. */
   replace(rows: Iterable<{ entity: string; data: Row }>, version: number): void {
     for (const t of this.tables.values()) t.clear();
+    this.missedPatches = 0;
     for (const { entity, data } of rows) {
       const t = this.tables.get(entity);
       if (t && this.keeps(entity, data)) t.set(entityKey(entity, data.id, data), data);
@@ -156,6 +166,15 @@ export class SyncStore {
 
   private applyOp(op: SyncOp, changes: EntityChange[]) {
     if (!SYNCED.has(op.entity)) return;
+    if (op.patch && op.action !== 'delete') {
+      // Patched records are keyed by their id (issues).
+      const held = this.tables.get(op.entity)?.get(op.id);
+      if (held === undefined) {
+        this.missedPatches += 1;
+        return;
+      }
+      op.data = { ...held, ...op.patch };
+    }
     const key = entityKey(op.entity, op.id, op.data);
     if (op.action === 'delete' || !op.data) {
       this.remove(op.entity, key, changes);
