@@ -92,13 +92,13 @@ export const AccountSettings = observer(function AccountSettings() {
           {THEMES.map(([value, label, hint]) => (
             <label
               key={value}
-              className={`flex cursor-pointer flex-col items-start rounded-lg border px-3 py-2 text-left has-focus-visible:outline-2 has-focus-visible:outline-accent ${theme === value ? 'border-accent bg-accent-soft' : 'border-line hover:bg-hover'}`}
+              className={`relative flex cursor-pointer flex-col items-start rounded-lg border px-3 py-2 text-left ${theme === value ? 'border-accent bg-accent-soft' : 'border-line hover:bg-hover'}`}
             >
               <input
                 type="radio"
                 name="theme"
                 value={value}
-                className="sr-only"
+                className="absolute inset-0 size-full cursor-pointer appearance-none rounded-lg outline-accent focus-visible:outline-2"
                 checked={theme === value}
                 onChange={() => {
                   setTheme(value);
