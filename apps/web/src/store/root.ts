@@ -17,12 +17,16 @@ import { IndexedTable, Table } from './table.ts';
 import { UiStore } from './ui.ts';
 import { UndoStack } from './undo.ts';
 
-/** One operation of the sync op log: the full post-image, or null for a delete. */
+/**
+ * One operation of the sync op log: the full post-image, or null for a delete. `data` is missing
+ * only for an issue update that arrived as a field patch the SDK store could not fill in (it did
+ * not hold the issue); readers treat it like a delete of what they do not hold.
+ */
 export interface SyncOp {
   entity: string;
   id: string;
   action: 'insert' | 'update' | 'delete';
-  data: unknown;
+  data?: unknown;
 }
 
 /** Where the session stands. */
