@@ -12,7 +12,8 @@
  * `POST /tx/update?t=k`, and `POST /probe` (the same work in a loop inside this process, without
  * HTTP: the driver-level baseline).
  */
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
@@ -25,7 +26,11 @@ export interface BareConfig {
   engine: 'postgres' | 'pglite';
   /** PostgreSQL URL. */
   url?: string;
-  /** PGlite: a directory holding `pgdata/`; or `fresh` (initdb in memory) or `template:<tgz>`. */
+  /**
+   * PGlite: a directory holding `pgdata/`; or `fresh` (initdb in memory), `template:<tgz>` (the
+   * tarball loaded in memory), or `copy:<dir>` (an unpacked template copied to a temporary
+   * `pgdata/` and opened there, as the API's first start does; removed on exit).
+   */
   dataDir?: string;
   /** Captured page query per read workload and parameter set. */
   queries: Record<string, Array<{ sql: string; params: unknown[] }>>;
@@ -51,7 +56,13 @@ async function openRunner(cfg: BareConfig): Promise<Runner> {
       close: () => sql.end({ timeout: 5 }),
     };
   }
-  const dir = cfg.dataDir ?? 'fresh';
+  let dir = cfg.dataDir ?? 'fresh';
+  if (dir.startsWith('copy:')) {
+    const target = mkdtempSync(path.join(os.tmpdir(), 'exp-bare-copy-'));
+    process.on('exit', () => rmSync(target, { recursive: true, force: true }));
+    cpSync(dir.slice(5), path.join(target, 'pgdata'), { recursive: true });
+    dir = target;
+  }
   const pg = await PGlite.create({
     extensions: { pg_trgm },
     ...(dir === 'fresh' ? {} : dir.startsWith('template:') ? { loadDataDir: new Blob([readFileSync(dir.slice(9))]) } : { dataDir: path.join(dir, 'pgdata') }),

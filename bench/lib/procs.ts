@@ -114,8 +114,10 @@ export function apiEnv(opts: { databaseUrl?: string; dataDir: string; secret: st
 /**
  * The API's entry point, relative to the repository root: the built bundle that `npm start` and
  * the container run (scripts/build-server.mjs; `ensureServerBundle()` builds it when stale).
+ * `BENCH_API_MAIN` names another build instead (a copy kept next to it), for A/B runs of two
+ * builds under the same load.
  */
-export const API_MAIN = 'apps/server/dist/server.mjs';
+export const API_MAIN = process.env.BENCH_API_MAIN || 'apps/server/dist/server.mjs';
 
 /** Builds the API bundle when it is missing or older than its sources. */
 export async function ensureServerBundle(): Promise<void> {

@@ -3,7 +3,7 @@
  * embedded PGlite (a data directory, or memory) or PostgreSQL through postgres.js, plus the
  * migration runner (`migrate`) guarded by a PostgreSQL advisory lock.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 // The drivers are imported by the engine that uses them (see `openPostgres` and `openPglite`):
@@ -33,14 +33,24 @@ export const migrationsFolder = fileURLToPath(new URL('../migrations', import.me
 export const templatePath = fileURLToPath(new URL('../../../node_modules/.cache/exponential/pglite-template.tgz', import.meta.url));
 
 /**
- * Builds a migrated PGlite data directory in memory and writes it as a gzip tarball to `file`
- * (atomically: a temp file renamed into place). Run by `npm install` (postinstall).
+ * The same template unpacked: a data directory (`pgdata`, about 40 MB) that a first start copies
+ * into place. Copying it takes a fraction of unpacking the tarball through PGlite's file system
+ * (2026-11-29, load 9–10, 3 runs each: CPU 2.1–2.4 s instead of 3.8–4.3 s from nothing to a
+ * PGlite answering a query, most of the rest being PGlite's own start).
  */
-export async function buildPgliteTemplate(file = templatePath): Promise<void> {
+export const templateDirPath = fileURLToPath(new URL('../../../node_modules/.cache/exponential/pglite-template-pgdata', import.meta.url));
+
+/**
+ * Builds a migrated PGlite data directory in memory and writes it as a gzip tarball to `file`
+ * (atomically: a temp file renamed into place), and unpacked as a data directory to `dir`
+ * (built beside it, then renamed into place). Run by `npm install` (postinstall).
+ */
+export async function buildPgliteTemplate(file = templatePath, dir = templateDirPath): Promise<void> {
   const db = await openPglite({ memory: true, template: false });
+  let blob: Blob;
   try {
     await db.migrate();
-    const blob = await db.pglite!.dumpDataDir('gzip');
+    blob = await db.pglite!.dumpDataDir('gzip');
     mkdirSync(path.dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, Buffer.from(await blob.arrayBuffer()));
@@ -48,6 +58,25 @@ export async function buildPgliteTemplate(file = templatePath): Promise<void> {
   } finally {
     await db.close();
   }
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+  const building = `${dir}.${process.pid}.tmp`;
+  rmSync(building, { recursive: true, force: true });
+  const unpacked = await PGlite.create({ dataDir: building, extensions: { pg_trgm }, loadDataDir: blob });
+  await unpacked.close();
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(building, dir);
+}
+
+/**
+ * Puts a copy of the unpacked template at `pgdata` (which must not exist): copied beside it, then
+ * renamed, so a start that stops half-way leaves no half-copied database behind.
+ */
+function copyTemplateDir(dir: string, pgdata: string): void {
+  const partial = `${pgdata}.partial`;
+  rmSync(partial, { recursive: true, force: true });
+  cpSync(dir, partial, { recursive: true });
+  renameSync(partial, pgdata);
 }
 
 /** Advisory lock key used while migrating, so two processes starting together do not race. */
@@ -67,7 +96,8 @@ export interface OpenDatabaseOptions {
   max?: number;
   /**
    * A pre-initialised, migrated PGlite data directory (`dumpDataDir` tarball) used when `dataDir`
-   * has no database yet, to skip initdb (about 5 s on first start). Default: {@link templatePath}.
+   * has no database yet, to skip initdb (about 5 s on first start). Default: {@link templatePath},
+   * or rather its unpacked copy {@link templateDirPath} when present and `pgdata` does not exist.
    */
   template?: string | false;
   /** Make acknowledged PGlite commits reach the disk (fsync of the WAL); default true for a dataDir. */
@@ -151,8 +181,19 @@ async function openPglite(opts: OpenDatabaseOptions): Promise<Database> {
   }
   let loadDataDir = opts.loadDataDir;
   const template = opts.template === undefined ? templatePath : opts.template;
-  if (!loadDataDir && pgdata && template && !existsSync(path.join(pgdata, 'PG_VERSION')) && existsSync(template)) {
-    loadDataDir = new Blob([readFileSync(template)]);
+  if (!loadDataDir && pgdata && template && !existsSync(path.join(pgdata, 'PG_VERSION'))) {
+    // The default template unpacked, when `npm install` left it and there is no pgdata at all;
+    // else the tarball.
+    if (opts.template === undefined && !existsSync(pgdata) && existsSync(path.join(templateDirPath, 'PG_VERSION'))) {
+      try {
+        copyTemplateDir(templateDirPath, pgdata);
+      } catch (err) {
+        releaseLock();
+        throw err;
+      }
+    } else if (existsSync(template)) {
+      loadDataDir = new Blob([readFileSync(template)]);
+    }
   }
   let pg: PGlite;
   try {
