@@ -25,7 +25,8 @@ import { log, quantile, round, sha256, sleep } from '../lib/util.ts';
 import { openSyncClient } from '../sync/lib/clients.ts';
 import { copyRowsCsv } from '../sync/lib/csv.ts';
 import { addClientMembers } from '../sync/lib/fixture.ts';
-import { procMemory, resetPeak, sampleRss } from '../sync/lib/memory.ts';
+import { procCpuMs, procMemory, resetPeak, sampleRss } from '../sync/lib/memory.ts';
+import postgres from 'postgres';
 import { type Child, startApi } from '../sync/lib/procs.ts';
 import { copyIn, copyOut, type RawDb as CopyDb, type TableDump } from './lib/copy.ts';
 import type { ImportFile } from './lib/generate.ts';
@@ -63,8 +64,71 @@ export interface ImportResult {
   export: Array<{ path: string; ms: number; bytes: number; rssIncreaseMB: number }>;
   /** `GET /api/healthz` sent every 200 ms during the imports: answer times (ms). */
   healthz: { requests: number; p50: number; p99: number; max: number };
-  floor: { ms: number; tables: Array<{ table: string; rows: number; bytes: number; ms: number }> };
+  floor: { ms: number; tables: Array<{ table: string; rows: number; bytes: number; ms: number }>; cpuMs?: number };
   ratio: number;
+  /**
+   * CPU time (ms) spent on the import, less sensitive to the machine's load than wall time: the
+   * API process's, and on PostgreSQL the database's (its backends serving the bench database).
+   */
+  cpu?: { apiMs: number; dbMs?: number };
+  /** (API + database CPU of the import) / (CPU of the COPY floor); PostgreSQL only. */
+  cpuRatio?: number;
+}
+
+/** Options of {@link runB6}. */
+export interface B6Options {
+  /** Only the import (no export, no COPY floor): for diagnostics. */
+  importOnly?: boolean;
+}
+
+/**
+ * CPU time of the PostgreSQL backends serving one database, sampled every `everyMs` (a backend's
+ * last reading is kept after it exits, so a short-lived connection loses at most one interval).
+ */
+function backendCpu(url: string, everyMs = 500): { stop(): Promise<number> } {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  const last = new Map<number, number>();
+  const base = new Map<number, number>();
+  let self = -1;
+  let running = true;
+  const read = (pid: number) => {
+    try {
+      return procCpuMs(pid);
+    } catch {
+      return undefined;
+    }
+  };
+  const take = async () => {
+    if (self < 0) self = (await sql`select pg_backend_pid() as pid`)[0]!.pid as number;
+    const rows = await sql`select pid from pg_stat_activity where datname = current_database() and pid <> ${self}`;
+    for (const { pid } of rows as unknown as Array<{ pid: number }>) {
+      const v = read(pid);
+      if (v === undefined) continue;
+      if (!base.has(pid)) base.set(pid, v);
+      last.set(pid, v);
+    }
+    for (const pid of last.keys()) {
+      const v = read(pid);
+      if (v !== undefined) last.set(pid, v);
+    }
+  };
+  const loop = (async () => {
+    await take();
+    while (running) {
+      await sleep(everyMs);
+      await take();
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      await sql.end({ timeout: 5 });
+      let total = 0;
+      for (const [pid, v] of last) total += v - (base.get(pid) ?? v);
+      return total;
+    },
+  };
 }
 
 async function peakDuring<T>(api: Child, fn: () => Promise<T>): Promise<{ value: T; idle: number; peak: number }> {
@@ -132,7 +196,7 @@ async function download(url: string, token: string, p: string): Promise<{ ms: nu
 }
 
 /** Runs B6 on `engine` with the given files. */
-export async function runB6(engine: EngineName, files: ImportFile[]): Promise<ImportResult> {
+export async function runB6(engine: EngineName, files: ImportFile[], o: B6Options = {}): Promise<ImportResult> {
   const total = files.reduce((s, f) => s + f.issues, 0);
   const source = await createBenchDb(engine);
   const apiDir = engine === 'postgres' ? mkdtempSync(path.join(os.tmpdir(), 'exp-bench-import-')) : (source.dataDir as string);
@@ -170,6 +234,9 @@ export async function runB6(engine: EngineName, files: ImportFile[]): Promise<Im
       };
       // 3. The imports, while a probe measures how long the API takes to answer anything else.
       const probe = responsiveness(api.url);
+      // Backends already open (the API's pool) count from now; new ones from their first sample.
+      const dbCpu = engine === 'postgres' ? backendCpu(source.url as string) : null;
+      const apiCpu0 = procCpuMs(api.pid);
       const t0 = performance.now();
       const imp = await peakDuring(api, async () => {
         const done: FileImport[] = [];
@@ -181,6 +248,7 @@ export async function runB6(engine: EngineName, files: ImportFile[]): Promise<Im
         return done;
       }).finally(() => probe.stop());
       const wallMs = performance.now() - t0;
+      const cpu = { apiMs: procCpuMs(api.pid) - apiCpu0, ...(dbCpu ? { dbMs: await dbCpu.stop() } : {}) };
       const stall = await probe.stop();
       await sleep(1000);
       client.close();
@@ -188,8 +256,9 @@ export async function runB6(engine: EngineName, files: ImportFile[]): Promise<Im
       if (imported !== total) throw new Error(`imported ${imported} issues, expected ${total}`);
       const head1 = await headOf(api.url, adminToken);
       // 4. Exports.
+      log(`B6 ${engine}: import CPU: API ${Math.round(cpu.apiMs)} ms${cpu.dbMs !== undefined ? `, database ${Math.round(cpu.dbMs)} ms` : ''}; peak RSS +${round((imp.peak - imp.idle) / 1048576, 1)} MB`);
       const exports: ImportResult['export'] = [];
-      for (const p of ['/api/v1/exports/workspace.json', '/api/v1/exports/issues.csv']) {
+      for (const p of o.importOnly ? [] : ['/api/v1/exports/workspace.json', '/api/v1/exports/issues.csv']) {
         const e = await peakDuring(api, () => download(api.url, adminToken, p));
         exports.push({ path: p, ...e.value, rssIncreaseMB: round((e.peak - e.idle) / 1048576, 1) });
         log(`B6 ${engine}: ${p} ${(e.value.bytes / 1048576).toFixed(1)} MB in ${Math.round(e.value.ms)} ms, RSS +${round((e.peak - e.idle) / 1048576, 1)} MB`);
@@ -205,6 +274,7 @@ export async function runB6(engine: EngineName, files: ImportFile[]): Promise<Im
         sync: { framesReceived, opsReceived, versions: head1 - head0, opsPer1kIssues: round((opsReceived / total) * 1000, 3) },
         export: exports,
         healthz: stall,
+        cpu,
       };
     } catch (err) {
       const exit = api.child.exitCode ?? api.child.signalCode;
@@ -213,6 +283,7 @@ export async function runB6(engine: EngineName, files: ImportFile[]): Promise<Im
     } finally {
       await api.stop();
     }
+    if (o.importOnly) return { ...result, floor: { ms: 0, tables: [] }, ratio: 0 };
     // 5. Floor: COPY of the same rows into a fresh database.
     const dumps: TableDump[] = [];
     {
@@ -231,15 +302,23 @@ export async function runB6(engine: EngineName, files: ImportFile[]): Promise<Im
     const tdb = await target.open();
     const tables: ImportResult['floor']['tables'] = [];
     let floorMs = 0;
+    let floorCpu = 0;
     try {
       await tdb.migrate();
       const raw = withUrl(rawOf(tdb), target.url);
       for (const d of dumps.filter((x) => PREREQUISITES.includes(x.table))) await copyIn(raw, d);
       const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
       for (const d of dumps.filter((x) => BULK.includes(x.table))) {
         const t = performance.now();
-        await copyIn(raw, d);
+        const c = await copyIn(raw, d);
+        floorCpu += c.cpuMs ?? 0;
         tables.push({ table: d.table, rows: d.rows, bytes: d.data.length, ms: round(performance.now() - t) });
+      }
+      // PGlite runs in this process: its COPY's CPU is ours.
+      if (engine === 'pglite') {
+        const u = process.cpuUsage(cpu0);
+        floorCpu = (u.user + u.system) / 1000;
       }
       // PGlite: the WAL reaches the disk, as after each import's commit (Database.flush).
       await tdb.flush();
@@ -247,8 +326,14 @@ export async function runB6(engine: EngineName, files: ImportFile[]): Promise<Im
     } finally {
       await tdb.close();
     }
-    log(`B6 ${engine}: COPY floor ${Math.round(floorMs)} ms (${tables.map((t) => `${t.table} ${t.rows}`).join(', ')}); import ${Math.round(result.wallMs)} ms`);
-    return { ...result, floor: { ms: round(floorMs), tables }, ratio: round(result.wallMs / floorMs) };
+    log(`B6 ${engine}: COPY floor ${Math.round(floorMs)} ms, CPU ${Math.round(floorCpu)} ms (${tables.map((t) => `${t.table} ${t.rows}`).join(', ')}); import ${Math.round(result.wallMs)} ms`);
+    const importCpu = (result.cpu?.apiMs ?? 0) + (result.cpu?.dbMs ?? 0);
+    return {
+      ...result,
+      floor: { ms: round(floorMs), tables, cpuMs: round(floorCpu) },
+      ratio: round(result.wallMs / floorMs),
+      ...(engine === 'postgres' && floorCpu > 0 ? { cpuRatio: round(importCpu / floorCpu) } : {}),
+    };
   } finally {
     await target?.destroy();
     await source.destroy();

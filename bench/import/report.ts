@@ -48,6 +48,11 @@ export function writeImportReport(r: ImportReport): string[] {
   }
   md.push('', 'Responsiveness during the imports (`GET /api/healthz` every 200 ms, answer time):', '');
   for (const x of r.results) if (x.healthz) md.push(`- ${x.engine}: ${x.healthz.requests} requests, p50 ${x.healthz.p50} ms, p99 ${x.healthz.p99} ms, max ${x.healthz.max} ms`);
+  md.push('', 'CPU time (less sensitive to the machine\'s load than wall time; the database\'s only on PostgreSQL, read from `/proc` of its backends):', '');
+  for (const x of r.results) {
+    if (!x.cpu) continue;
+    md.push(`- ${x.engine}: import: API ${s(x.cpu.apiMs)}${x.cpu.dbMs !== undefined ? `, database ${s(x.cpu.dbMs)}` : ''}${x.floor.cpuMs ? `; COPY floor ${s(x.floor.cpuMs)}${x.engine === 'pglite' ? ' (in the harness process)' : ''}` : ''}${x.cpuRatio !== undefined ? `; ratio of CPU times ${x.cpuRatio}` : ''}`);
+  }
   md.push('', 'Per file (upload → 202, and → job succeeded):', '');
   for (const x of r.results) {
     md.push(`- ${x.engine}: ${x.files.map((f) => `${f.file} ${f.issues} issues: accepted ${s(f.acceptMs)}, done ${s(f.totalMs)} (${Math.round(f.issues / (f.totalMs / 1000))}/s; ${f.counts.comments ?? 0} comments, ${f.counts.relations ?? 0} relations, ${f.problems} problems listed${f.droppedPolls ? `; ${f.droppedPolls} status polls dropped by the server and retried` : ''})`).join('; ')}`);

@@ -23,7 +23,7 @@ function args(argv: string[]) {
     return i === -1 ? undefined : argv[i + 1];
   };
   if (argv.includes('--help')) {
-    console.log('bench/import/run.ts [--quick] [--engine postgres,pglite] [--issues N] [--per-file N] [--tag NAME]');
+    console.log('bench/import/run.ts [--quick] [--engine postgres,pglite] [--issues N] [--per-file N] [--tag NAME] [--import-only]');
     process.exit(0);
   }
   const quick = argv.includes('--quick');
@@ -34,6 +34,8 @@ function args(argv: string[]) {
     perFile: Number(get('--per-file') ?? 100_000),
     /** Suffix of the result files (a partial run must not overwrite the full one). */
     tag: get('--tag'),
+    /** Only the import: no export and no COPY floor (diagnostics; the report has no ratio). */
+    importOnly: argv.includes('--import-only'),
   };
 }
 
@@ -47,7 +49,7 @@ async function main() {
   const errors: Record<string, string> = {};
   for (const engine of o.engines) {
     try {
-      results.push(await runB6(engine, gen.files));
+      results.push(await runB6(engine, gen.files, { importOnly: o.importOnly }));
     } catch (err) {
       errors[engine] = err instanceof Error ? (err.stack ?? err.message) : String(err);
       log(`B6 ${engine} failed: ${errors[engine]}`);

@@ -11,6 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import postgres from 'postgres';
 import type { RawDb as PoolDb } from '../../lib/dataset.ts';
 import { queryRaw } from '../../lib/engines.ts';
+import { procCpuMs } from '../../sync/lib/memory.ts';
 
 /** A database to copy from or to: the pool for queries, and for PostgreSQL its URL (COPY runs on its own connection). */
 export type RawDb = (PoolDb & { kind: 'pglite' }) | (PoolDb & { kind: 'postgres'; url: string });
@@ -57,21 +58,40 @@ export async function copyOut(db: RawDb, table: string, where = 'true'): Promise
   return { table, cols, rows: Number(n), data: blob ? Buffer.from(await blob.arrayBuffer()) : Buffer.alloc(0) };
 }
 
-/** Writes a dump with COPY; resolves when the statement completed. */
-export async function copyIn(db: RawDb, dump: TableDump): Promise<void> {
-  if (!dump.data.length) return;
+/**
+ * Writes a dump with COPY; resolves when the statement completed.
+ * @returns on PostgreSQL, the CPU time (ms) of the backend that ran the COPY (from
+ *   `/proc/<pid>/stat`, so only when the server runs on this machine)
+ */
+export async function copyIn(db: RawDb, dump: TableDump): Promise<{ cpuMs?: number }> {
+  if (!dump.data.length) return {};
   const target = `"${dump.table}" (${quote(dump.cols)})`;
   if (db.kind === 'postgres') {
     const one = postgres(db.url, { max: 1, onnotice: () => {} });
     try {
+      const pid = (await one`select pg_backend_pid() as pid`)[0]!.pid as number;
+      const cpu0 = backendCpuMs(pid);
       const writable = await one.unsafe(`copy ${target} from stdin`).writable();
       await pipeline(Readable.from(chunksOf(dump.data, 1 << 20)), writable);
+      // The COPY's completion is read on the same connection: the next query waits for it.
+      await one`select 1`;
+      const cpu1 = backendCpuMs(pid);
+      return cpu0 !== undefined && cpu1 !== undefined ? { cpuMs: cpu1 - cpu0 } : {};
     } finally {
       await one.end({ timeout: 5 });
     }
-    return;
   }
   await db.pg.query(`copy ${target} from '/dev/blob'`, [], { blob: new Blob([new Uint8Array(dump.data)]) });
+  return {};
+}
+
+/** CPU time (ms) of a local process, or undefined when it cannot be read. */
+function backendCpuMs(pid: number): number | undefined {
+  try {
+    return procCpuMs(pid);
+  } catch {
+    return undefined;
+  }
 }
 
 function* chunksOf(b: Buffer, size: number): Generator<Buffer> {
