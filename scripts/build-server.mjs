@@ -96,7 +96,12 @@ async function bundle(build) {
   const relative = (file) => path.relative(outDir, file).split(path.sep).join('/');
   const entry = 'exponential-server-entry';
   const result = await build({
-    entryPoints: [{ in: entry, out: path.basename(SERVER_BUNDLE, '.mjs') }],
+    entryPoints: [
+      { in: entry, out: path.basename(SERVER_BUNDLE, '.mjs') },
+      // The import's conversion worker thread (modules/imports/imports.convert.ts loads it from
+      // next to the bundle; from the sources it runs the .ts file through tsx).
+      { in: path.join(root, 'apps/server/src/modules/imports/imports.convert.worker.ts'), out: 'imports-convert-worker' },
+    ],
     absWorkingDir: root,
     bundle: true,
     splitting: true,

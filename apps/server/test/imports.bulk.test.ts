@@ -12,10 +12,12 @@ import { issue } from '@exponential/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './helpers.ts';
 import { owner } from './fixtures/imports/helpers.ts';
-import { arrayLiteral, canCopy, copyRows, copyValue } from '../src/modules/imports/imports.bulk.ts';
+import { arrayLiteral, BulkWriter, canCopy, COPY_BATCH, copyRows, copyValue } from '../src/modules/imports/imports.bulk.ts';
+import { CONVERT_IN_WORKER_MIN, convertInWorker, converterStats, stopConverter } from '../src/modules/imports/imports.convert.ts';
+import { descriptionHtml } from '../src/modules/imports/imports.text.ts';
 import { parseUpload } from '../src/modules/imports/imports.parse.ts';
 import { Slicer } from '../src/modules/imports/imports.slicer.ts';
-import { groupBy, maxOf, writeImport } from '../src/modules/imports/imports.writer.ts';
+import { groupBy, idMaker, maxOf, writeImport } from '../src/modules/imports/imports.writer.ts';
 import { runMutation } from '../src/sync/mutation.ts';
 
 let t: TestApp;
@@ -25,7 +27,10 @@ beforeAll(async () => {
   t = await createTestApp();
   admin = await owner(t);
 });
-afterAll(async () => t?.close());
+afterAll(async () => {
+  await stopConverter();
+  await t?.close();
+});
 
 describe('writer helpers over more than 120,000 rows', () => {
   const n = 150_000;
@@ -51,6 +56,16 @@ describe('writer helpers over more than 120,000 rows', () => {
   });
 });
 
+describe('row ids of an import', () => {
+  it('are distinct UUIDv7 that sort in the order they were made', () => {
+    const next = idMaker();
+    const ids = Array.from({ length: 10_000 }, () => next());
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect([...ids].sort()).toEqual(ids);
+  });
+});
+
 describe('bulk value encodings', () => {
   it('COPY text format escapes backslash, newline, CR and tab; null is \\N', () => {
     expect(copyValue(null)).toBe('\\N');
@@ -69,6 +84,9 @@ describe('bulk value encodings', () => {
     const res = await t.database.db.execute(sql`select x from unnest(${lit}::text::text[]) with ordinality as u(x, i) order by i`);
     const rows = (Array.isArray(res) ? res : (res as { rows: unknown[] }).rows) as Array<{ x: unknown }>;
     expect(rows.map((r) => r.x)).toEqual(values);
+    expect(arrayLiteral([])).toBe('{}');
+    expect(arrayLiteral(['only'])).toBe('{"only"}');
+    expect(arrayLiteral([null])).toBe('{NULL}');
   });
 });
 
@@ -94,6 +112,61 @@ describe('copyRows on this engine', () => {
       return tx.select().from(probe).orderBy(probe.n);
     });
     expect(got).toEqual(rows);
+  });
+});
+
+describe('pipelined bulk statements', () => {
+  it('a statement failing behind others throws its own error, not "transaction aborted"', async () => {
+    // Three statements on PostgreSQL (sent without waiting for each other); the second one holds
+    // a NULL where the column allows none.
+    const rows = Array.from({ length: COPY_BATCH * 3 }, (_, n) => ({ n: n === COPY_BATCH + 10 ? null : n, body: `row ${n}`, data: null, at: null }));
+    let err: (Error & { cause?: Error }) | null = null;
+    await t.database.db.transaction(async (tx) => {
+      await tx.execute(sql`create temporary table import_bulk_probe (n integer not null, body text, data jsonb, at timestamptz) on commit drop`);
+      const w = new BulkWriter(tx, new Slicer());
+      try {
+        await w.rows(probe, rows);
+        await w.drain();
+      } catch (e) {
+        err = e as Error & { cause?: Error };
+        throw e;
+      }
+    }).catch(() => {});
+    expect(err).toBeInstanceOf(Error);
+    const text = `${err?.message} ${err?.cause?.message ?? ''}`;
+    expect(text).toMatch(/null value in column "n"/);
+    expect(text).not.toMatch(/current transaction is aborted/);
+  });
+});
+
+describe('the conversion worker', () => {
+  const items = Array.from({ length: CONVERT_IN_WORKER_MIN + 20 }, (_, n) => ({
+    text: n % 3 === 0 ? { format: 'jira' as const, text: `*bold ${n}* [~accountid:u${n % 4}] {color:red}red{color} <script>x()</script>` }
+      : n % 3 === 1 ? { format: 'markdown' as const, text: `# Title ${n}\n\n<img src=x onerror=alert(1)> [link](javascript:alert(1))` }
+        : n % 10 === 2 ? null : { format: 'html' as const, text: `<p onclick="x()">para ${n}</p>` },
+    suffix: n % 5 === 0 ? `<h3>Attachments</h3><ul><li>file ${n}</li></ul>` : null,
+  }));
+  const names = new Map([['u0', 'Ann'], ['u1', 'Bo']]);
+
+  it('gives the HTML the calling thread gives, for every item, in order', async () => {
+    const before = converterStats().inWorker;
+    const html = await convertInWorker(items, names);
+    expect(converterStats().unavailable).toBeNull();
+    expect(converterStats().inWorker).toBe(before + 1);
+    expect(html).toEqual(items.map((i) => descriptionHtml(i.text, i.suffix, names)));
+    expect(html![0]).toContain('@Ann');
+    expect(html!.join('')).not.toMatch(/<script|<img[^>]*onerror|onclick=|href="javascript:/);
+  });
+
+  it('leaves a small batch to the calling thread', async () => {
+    expect(await convertInWorker(items.slice(0, CONVERT_IN_WORKER_MIN - 1), names)).toBeNull();
+  });
+
+  it('answers null (the caller converts) when the worker stops meanwhile, and starts again after', async () => {
+    const pending = convertInWorker(items, names);
+    await stopConverter();
+    expect(await pending).toBeNull();
+    expect(await convertInWorker(items, names)).toEqual(items.map((i) => descriptionHtml(i.text, i.suffix, names)));
   });
 });
 
@@ -136,9 +209,12 @@ describe('a CSV import streams', () => {
     expect(doc.doc.issues).toEqual([]);
     for (const k of doc.keys) expect(Object.keys(k).sort()).toEqual(['createdAt', 'number', 'parentRef', 'path', 'rank', 'ref', 'sortOrder', 'state', 'teamRef']);
     const sizes: number[] = [];
+    const converted = converterStats().inWorker;
     const { value } = await runMutation(t, admin.workspace, admin.userId, (ctx) => writeImport(ctx, doc, { importId: crypto.randomUUID(), onBatch: (b) => sizes.push(b.issues) }));
     expect(sizes).toEqual([500, 500, 500, 500, 300]);
     expect(value.counts.issues).toBe(rows);
+    // The descriptions of each batch were converted in the worker.
+    expect(converterStats().inWorker - converted).toBe(5);
     // Children written before their parents got their parent afterwards; descriptions converted.
     const got = await t.database.db.select({ id: issue.id, number: issue.number, parentId: issue.parentId, description: issue.description })
       .from(issue).where(eq(issue.teamId, value.teamIds[0]!));

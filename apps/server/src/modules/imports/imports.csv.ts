@@ -137,7 +137,7 @@ export interface CsvSource {
 }
 
 /** Rows of a main pass between two batch callbacks, unless the caller sets another number. */
-export const CSV_BATCH_ROWS = 5000;
+export const CSV_BATCH_ROWS = 1000;
 
 interface PassState {
   failure?: unknown;

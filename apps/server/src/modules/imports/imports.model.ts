@@ -212,11 +212,12 @@ export interface IssueKey {
   ref: string;
   teamRef: string;
   number?: number | null;
-  createdAt?: Date | null;
+  /** The issue's creation time (a streamed import keeps it as milliseconds since the epoch). */
+  createdAt?: Date | number | null;
   rank?: string | number | null;
   sortOrder?: string | null;
   parentRef?: string | null;
-  state: { category: StateCategory };
+  state: { readonly category: StateCategory };
   path: string;
 }
 

@@ -13,9 +13,10 @@ import { deserialize, serialize } from 'node:v8';
 import { deflateRaw, inflateRaw } from 'node:zlib';
 import { AppError } from '../../lib/errors.ts';
 import { rejectFile } from './imports.errors.ts';
+import { convertInWorker } from './imports.convert.ts';
 import { CSV_BATCH_ROWS, type CsvEncoding, type CsvSource, openCsv } from './imports.csv.ts';
 import { JsonReader, readJson } from './imports.json.ts';
-import { DocBuilder, type ImportBatch, type ImportDoc, type ImportIssue, type IssueKey, type PreparedImport, preparedFrom } from './imports.model.ts';
+import { DocBuilder, type ImportBatch, type ImportDoc, type ImportIssue, type IssueKey, type PreparedImport, preparedFrom, type StateCategory } from './imports.model.ts';
 import { Slicer } from './imports.slicer.ts';
 import { markSanitized } from './imports.text.ts';
 import { applySkip, DocValidator, type SkipFilter, validateDoc, type Validation } from './imports.validate.ts';
@@ -77,11 +78,24 @@ export async function parseUpload(bytes: Uint8Array, opts: ParseOptions): Promis
 const deflate = promisify(deflateRaw);
 const inflate = promisify(inflateRaw);
 
-/** The fields of an issue the writer needs before writing any ({@link IssueKey}). */
-function keyOf(i: ImportIssue): IssueKey {
+/** One shared `state` of a key per category (a key needs only the category). */
+const STATE_KEYS = new Map<StateCategory, IssueKey['state']>();
+
+/**
+ * The fields of an issue the writer needs before writing any ({@link IssueKey}), made small: one
+ * is kept per issue (100,000 of them for the benchmark's file) until the import ends. The creation
+ * time is kept as a number (a `Date` costs about 100 bytes), the state is shared per category and
+ * the team reference is the document's own string (a parser makes one per row).
+ * @param teams canonical team references (`ImportTeam.ref` of the document)
+ */
+function keyOf(i: ImportIssue, teams: Map<string, string>): IssueKey {
+  let state = STATE_KEYS.get(i.state.category);
+  if (!state) STATE_KEYS.set(i.state.category, (state = Object.freeze({ category: i.state.category })));
+  let teamRef = teams.get(i.teamRef);
+  if (teamRef === undefined) teams.set(i.teamRef, (teamRef = i.teamRef));
   return {
-    ref: i.ref, teamRef: i.teamRef, number: i.number ?? null, createdAt: i.createdAt ?? null, rank: i.rank ?? null, sortOrder: i.sortOrder ?? null,
-    parentRef: i.parentRef ?? null, state: { category: i.state.category }, path: i.path,
+    ref: i.ref, teamRef, number: i.number ?? null, createdAt: i.createdAt ? i.createdAt.getTime() : null, rank: i.rank ?? null, sortOrder: i.sortOrder ?? null,
+    parentRef: i.parentRef ?? null, state, path: i.path,
   };
 }
 
@@ -94,7 +108,8 @@ function keyOf(i: ImportIssue): IssueKey {
 async function parseCsvStreamed(table: CsvSource, format: ImportFormat, opts: ParseOptions, slicer: Slicer): Promise<ParsedUpload> {
   const b = new DocBuilder(format);
   const doc = b.doc;
-  const v = new DocValidator(doc, keyOf);
+  const teams = new Map<string, string>();
+  const v = new DocValidator(doc, (i) => keyOf(i, teams));
   const parts: Buffer[] = [];
   const stubs = { comments: [] as Array<{ issueRef: string; path: string }>, history: [] as Array<{ issueRef: string; path: string }> };
   const flush = async () => {
@@ -107,9 +122,11 @@ async function parseCsvStreamed(table: CsvSource, format: ImportFormat, opts: Pa
       v.issue(i);
       await slicer.maybe();
     }
+    // Comment bodies are converted in the conversion worker when there are enough of them.
+    const bodies = await convertInWorker(batch.comments.map((c) => ({ text: c.body })), doc.names);
     const kept = [];
-    for (const c of batch.comments) {
-      if (v.comment(c)) {
+    for (const [k, c] of batch.comments.entries()) {
+      if (v.comment(c, bodies?.[k])) {
         kept.push(c);
         stubs.comments.push({ issueRef: c.issueRef, path: c.path });
       }

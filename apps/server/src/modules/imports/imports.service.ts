@@ -123,6 +123,19 @@ export function createImportService(deps: ModuleDeps, log?: ImportLog) {
     }
   }
 
+  /**
+   * Runs the job on a later turn of the event loop. A function of its own, so that the job's
+   * closure holds only its arguments: a closure made inside `start` would share `start`'s scope,
+   * which holds the upload (`input.bytes`, up to 128 MiB) until the job ends (seen in a heap
+   * snapshot of the 100,000-issue benchmark: 75 MB kept through the whole write). The job keeps
+   * the validated batches (compressed, for CSV), not the upload's bytes.
+   */
+  function schedule(id: string, viewer: TeamViewer, parsed: ParsedUpload, teamId: string | null): void {
+    const p = new Promise<void>((resolve) => setImmediate(() => run(id, viewer, parsed, teamId).finally(resolve)));
+    running.add(p);
+    void p.finally(() => running.delete(p));
+  }
+
   return {
     /**
      * Parses, validates and simulates an import; nothing is kept.
@@ -178,11 +191,7 @@ export function createImportService(deps: ModuleDeps, log?: ImportLog) {
         }).returning();
         return row!;
       });
-      // The job keeps the validated batches (compressed, for CSV), not the upload's bytes (released
-      // with the request).
-      const p = new Promise<void>((resolve) => setImmediate(() => run(id, viewer, parsed, teamId).finally(resolve)));
-      running.add(p);
-      void p.finally(() => running.delete(p));
+      schedule(id, viewer, parsed, teamId);
       return presentJob(job);
     },
 

@@ -58,6 +58,22 @@ export function toSafeHtml(rt: RichText, names?: ReadonlyMap<string, string>): s
   }
 }
 
+/** True when `s` holds a NUL character or a lone surrogate (not valid Unicode): such text is not stored. */
+export const badText = (s: string): boolean => s.includes('\u0000') || !s.isWellFormed();
+
+/**
+ * An issue's description as stored: the description converted ({@link toSafeHtml}) followed by
+ * `suffix` (attachment links, checklists: HTML the parsers make), sanitized together; null when
+ * nothing is left. A description with a NUL or invalid Unicode counts as empty (validation
+ * reports it). Pure: the import writer runs it in a worker thread (imports.convert.ts).
+ * @param names Jira account id → display name, for mentions
+ */
+export function descriptionHtml(description: RichText | null | undefined, suffix: string | null | undefined, names?: ReadonlyMap<string, string>): string | null {
+  const html = description && !badText(description.text) ? toSafeHtml(description, names) : '';
+  const full = suffix ? sanitizeRichText(`${html}${toSafeHtml({ format: 'html', text: suffix })}`) : html;
+  return full || null;
+}
+
 /** An `<h3>` heading and a list of links (attachments, checklists) appended to a description. */
 export function linkList(title: string, links: Array<{ name: string; url?: string | null }>): string {
   if (!links.length) return '';

@@ -13,8 +13,7 @@ import { DESCRIPTION_MAX, TITLE_MAX } from '../issues/issues.schemas.ts';
 import type { ImportBatch, ImportComment, ImportDoc, ImportIssue, IssueKey, Problem } from './imports.model.ts';
 import { isCalendarDate } from './imports.dates.ts';
 import { Slicer } from './imports.slicer.ts';
-import { markSanitized, toSafeHtml } from './imports.text.ts';
-import { sanitizeRichText } from '../../lib/sanitize.ts';
+import { badText, descriptionHtml, markSanitized, toSafeHtml } from './imports.text.ts';
 
 /** Longest label and label-group name (the labels API's limit). */
 export const LABEL_NAME_MAX = 80;
@@ -36,7 +35,6 @@ export function fieldPath(path: string, field: string): string {
   return path.startsWith('row ') ? `${path}, ${field}` : `${path}.${field}`;
 }
 
-const badText = (s: string) => s.includes('\u0000') || !s.isWellFormed();
 const truncate = (s: string, max: number) => [...s].slice(0, max).join('');
 
 /**
@@ -71,16 +69,23 @@ export function applySkip(batch: ImportBatch, f: SkipFilter): void {
 }
 
 /**
- * Sets `i.html` to the issue's description (and suffix) as sanitized HTML, or null, and releases
- * the source text (the writer stores `html`). Costly (markdown-it + sanitize-html, about 0.1 ms
- * per issue): the writer runs it batch by batch, so its garbage is collected as it goes.
+ * Sets `i.html` to the issue's description (and suffix) as sanitized HTML, or null
+ * ({@link descriptionHtml}), and releases the source text (the writer stores `html`). Costly
+ * (markdown-it + sanitize-html, about 0.1 ms per issue): the writer has it done batch by batch in
+ * a worker thread (imports.convert.ts), this being the same conversion in the calling thread.
  * @param names Jira account id → display name, for mentions
  */
 export function convertIssue(i: ImportIssue, names?: ReadonlyMap<string, string>): void {
-  const html = i.description && !badText(i.description.text) ? toSafeHtml(i.description, names) : '';
-  const full = i.descriptionSuffix ? sanitizeRichText(`${html}${toSafeHtml({ format: 'html', text: i.descriptionSuffix })}`) : html;
-  i.html = full || null;
-  if (i.html) markSanitized(i, i.html);
+  setIssueHtml(i, descriptionHtml(i.description, i.descriptionSuffix, names));
+}
+
+/**
+ * Stores `html` ({@link descriptionHtml}'s output for `i`, made here or in the conversion worker)
+ * as the issue's description, marked as the sanitizer's output, and releases the source text.
+ */
+export function setIssueHtml(i: ImportIssue, html: string | null): void {
+  i.html = html;
+  if (html) markSanitized(i, html);
   if (i.description) i.description = { format: i.description.format, text: '' };
 }
 
@@ -215,15 +220,17 @@ export class DocValidator {
 
   /**
    * Checks one comment (its issue must have been validated before it) and converts its body.
+   * @param converted the body already converted by {@link descriptionHtml} (in the conversion
+   *   worker, imports.convert.ts; null when empty), else it is converted here
    * @returns false when the comment is left out (a foreign export's empty or orphan comment)
    */
-  comment(c: ImportComment): boolean {
+  comment(c: ImportComment, converted?: string | null): boolean {
     if (!this.byRef.has(c.issueRef)) {
       this.strictOr(c.path, `the comment's issue ${c.issueRef} is not in the file; not imported`);
       return false;
     }
     if (!this.text(c.body.text, c.path)) return true;
-    c.html = toSafeHtml(c.body, this.doc.names);
+    c.html = converted !== undefined ? converted ?? '' : toSafeHtml(c.body, this.doc.names);
     if (!c.html) {
       if (this.strictOr(c.path, 'must not be empty') === 'warning') return false;
     } else {

@@ -18,19 +18,20 @@
  */
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { comment, issue, issueHistory, issueLabel, issueRelation, label, team, workflowState } from '@exponential/db';
-import { newId } from '../../lib/ids.ts';
+import { randomFillSync } from 'node:crypto';
+import { v7 } from 'uuid';
 import { rankBetween, ranksBetween } from '../../lib/rank.ts';
 import { sanitizeRichText } from '../../lib/sanitize.ts';
 import type { MutationContext } from '../../sync/mutation.ts';
 import { createTeamIn } from '../teams/teams.service.ts';
 import { resolveIdentities, type PlaceholderIdentity } from './imports.identities.ts';
 import type { PgTable } from 'drizzle-orm/pg-core';
-import { canCopy, copyRows } from './imports.bulk.ts';
+import { BulkWriter, canCopy } from './imports.bulk.ts';
 import { keyCandidate } from './imports.mapping.ts';
 import { Slicer } from './imports.slicer.ts';
 import { safeHtmlOf } from './imports.text.ts';
-import { type ImportCounts, type ImportDoc, type ImportIssue, type PreparedImport, type Problem, type StateCategory, preparedFrom, zeroCounts } from './imports.model.ts';
-import { convertIssue } from './imports.validate.ts';
+import { type ImportBatch, type ImportCounts, type ImportDoc, type ImportIssue, type IssueKey, type PreparedImport, type Problem, type StateCategory, preparedFrom, zeroCounts } from './imports.model.ts';
+import { convertIssues } from './imports.convert.ts';
 
 /** Options of {@link writeImport}. */
 export interface WriteOptions {
@@ -98,9 +99,44 @@ export function groupBy<T, K>(items: Iterable<T>, keyOf: (item: T) => K): Map<K,
   return out;
 }
 
-/** Replaces every string in `v` that is a source id with its new id (history changes). */
-function remapIds(v: unknown, map: Map<string, string>): unknown {
-  if (typeof v === 'string') return map.get(v) ?? v;
+/** Random bytes drawn at a time by {@link idMaker} (256 ids). */
+const ID_POOL_BYTES = 4096;
+
+/**
+ * A source of new row ids for one import: UUIDv7 (RFC 9562 §5.7) formatted by uuid's `v7`, as
+ * lib/ids.ts `newId` makes them (time in ms, then a counter that starts at a random value each
+ * new millisecond, so ids made in order sort in order), but with the random bits drawn
+ * {@link ID_POOL_BYTES} at a time: uuid draws 16 bytes per id with `crypto.getRandomValues`,
+ * which took 1.9 s of CPU for the ~215,000 ids of the 100,000-issue benchmark.
+ * @returns a function giving a new id (a lowercase UUID string) per call
+ */
+export function idMaker(): () => string {
+  const pool = new Uint8Array(ID_POOL_BYTES);
+  let at = pool.length;
+  let msecs = -1;
+  let seq = 0;
+  return () => {
+    if (at === pool.length) {
+      randomFillSync(pool);
+      at = 0;
+    }
+    const random = pool.subarray(at, at + 16);
+    at += 16;
+    const now = Date.now();
+    if (now > msecs) {
+      msecs = now;
+      seq = ((random[6]! & 0x7f) << 24) | (random[7]! << 16) | (random[8]! << 8) | random[9]!;
+    } else {
+      seq = (seq + 1) | 0;
+      if (seq === 0) msecs++;
+    }
+    return v7({ random, msecs, seq });
+  };
+}
+
+/** Replaces every string in `v` that is a source id with its new id, `map(source id)` (history changes). */
+function remapIds(v: unknown, map: (sourceId: string) => string | undefined): unknown {
+  if (typeof v === 'string') return map(v) ?? v;
   if (Array.isArray(v)) return v.map((x) => remapIds(x, map));
   if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, remapIds(x, map)]));
   return v;
@@ -121,10 +157,11 @@ export async function writeImport(ctx: MutationContext, input: ImportDoc | Prepa
   const { doc, keys } = prepared;
   const { tx, workspaceId, now, actorId } = ctx;
   const slicer = new Slicer();
-  const copy = canCopy(tx);
-  /** Bulk rows: COPY-like batches when the driver allows (imports.bulk.ts), else multi-row INSERTs. */
+  const newId = idMaker();
+  /** Bulk rows: COPY-like batches, pipelined on PostgreSQL, when the driver allows (imports.bulk.ts), else multi-row INSERTs. */
+  const writer = canCopy(tx) ? new BulkWriter(tx, slicer) : null;
   const bulk = <T extends Record<string, unknown>>(table: PgTable, list: T[], progress?: (n: number) => void) =>
-    copy ? copyRows(tx, table, list, slicer, progress) : insertChunks(list, (c) => tx.insert(table).values(c as never), slicer, progress);
+    writer ? writer.rows(table, list, progress) : insertChunks(list, (c) => tx.insert(table).values(c as never), slicer, progress);
   const counts = zeroCounts();
   const problems: Problem[] = [];
   const silent: MutationContext = { ...ctx, emit: () => {} };
@@ -254,12 +291,22 @@ export async function writeImport(ctx: MutationContext, input: ImportDoc | Prepa
   }
 
   // Issues: numbers and ranks per team, parents before children.
-  const idOf = new Map(keys.map((i) => [i.ref, newId()]));
-  for (const [ref, id] of idOf) remap.set(ref, id);
+  // Per issue, by its index in `keys`: the new id, number and rank (arrays, not one Map per field:
+  // they hold 100,000 entries each for the benchmark's file until the import ends).
+  const indexOf = new Map<string, number>();
+  keys.forEach((k, n) => indexOf.set(k.ref, n));
+  const at = (k: IssueKey) => indexOf.get(k.ref)!;
+  const ids = keys.map(() => newId());
+  const numbers = new Float64Array(keys.length);
+  const ranks: string[] = new Array(keys.length);
+  const idOf = (ref: string) => {
+    const n = indexOf.get(ref);
+    return n === undefined ? undefined : ids[n];
+  };
+  /** A source id's new id: people, teams, states, labels, comments (`remap`), then issues. */
+  const remapped = (sourceId: string) => remap.get(sourceId) ?? idOf(sourceId);
   const byTeam = groupBy(keys, (i) => teamOf.get(i.teamRef)!.id);
   const teamById = new Map([...teamOf.values()].map((x) => [x.id, x]));
-  const numberOf = new Map<string, number>();
-  const rankOf = new Map<string, string>();
   for (const [teamId, list] of byTeam) {
     await slicer.maybe();
     const t = teamById.get(teamId)!;
@@ -267,29 +314,30 @@ export async function writeImport(ctx: MutationContext, input: ImportDoc | Prepa
     const counter = fresh!.issueCount;
     const nums = list.map((i) => i.number);
     const keep = nums.every((n) => typeof n === 'number' && n > counter) && new Set(nums).size === nums.length;
-    const bySource = [...list].sort((a, b) => (a.number ?? Number.MAX_SAFE_INTEGER) - (b.number ?? Number.MAX_SAFE_INTEGER) || (a.createdAt?.getTime() ?? 0) - (b.createdAt?.getTime() ?? 0));
+    const time = (k: IssueKey) => (k.createdAt instanceof Date ? k.createdAt.getTime() : k.createdAt ?? 0);
+    const bySource = [...list].sort((a, b) => (a.number ?? Number.MAX_SAFE_INTEGER) - (b.number ?? Number.MAX_SAFE_INTEGER) || time(a) - time(b));
     let next = counter;
-    for (const i of bySource) numberOf.set(i.ref, keep ? i.number! : ++next);
+    for (const i of bySource) numbers[at(i)] = keep ? i.number! : ++next;
     if (!keep && list.some((i) => typeof i.number === 'number')) {
       problems.push({ severity: 'warning', path: t.key, message: `team ${t.key} already has issues numbered up to ${counter}: imported issues get new numbers from ${counter + 1} (their original keys are kept as external keys)` });
     }
-    const max = maxOf(list.map((i) => numberOf.get(i.ref)!), next);
+    const max = maxOf(list.map((i) => numbers[at(i)]!), next);
     await tx.update(team).set({ issueCount: max }).where(eq(team.id, teamId));
     const [last] = await tx.select({ sortOrder: issue.sortOrder }).from(issue).where(eq(issue.teamId, teamId)).orderBy(desc(issue.sortOrder)).limit(1);
     const own = list.map((i) => i.sortOrder);
     const validRank = (r: string | null | undefined) => { try { return !!r && rankBetween(r, null).length > 0; } catch { return false; } };
     if (exponential && !last && own.every(validRank) && new Set(own).size === own.length) {
-      for (const i of list) rankOf.set(i.ref, i.sortOrder!);
+      for (const i of list) ranks[at(i)] = i.sortOrder!;
     } else {
       const sorted = [...list].sort((a, b) => {
         const ra = a.rank ?? null;
         const rb = b.rank ?? null;
         if (ra !== null && rb !== null && ra !== rb) return typeof ra === 'number' && typeof rb === 'number' ? ra - rb : String(ra) < String(rb) ? -1 : 1;
         if ((ra === null) !== (rb === null)) return ra === null ? 1 : -1;
-        return numberOf.get(a.ref)! - numberOf.get(b.ref)!;
+        return numbers[at(a)]! - numbers[at(b)]!;
       });
-      const ranks = ranksBetween(last?.sortOrder ?? null, null, sorted.length);
-      sorted.forEach((i, n) => rankOf.set(i.ref, ranks[n]!));
+      const between = ranksBetween(last?.sortOrder ?? null, null, sorted.length);
+      sorted.forEach((i, n) => { ranks[at(i)] = between[n]!; });
     }
   }
 
@@ -308,7 +356,8 @@ export async function writeImport(ctx: MutationContext, input: ImportDoc | Prepa
       await bulk(table, out, progress);
     }
   };
-  const written = new Set<string>();
+  /** 1 at the index of each issue whose row was made (sent before any row made after it). */
+  const written = new Uint8Array(keys.length);
   /** [child id, parent id] of children written before their parent. */
   const lateParents: Array<[string, string]> = [];
   const issueRow = (i: ImportIssue) => {
@@ -317,17 +366,18 @@ export async function writeImport(ctx: MutationContext, input: ImportDoc | Prepa
     const created = i.createdAt ?? now;
     const updated = i.updatedAt && i.updatedAt >= created ? i.updatedAt : created;
     const fill = !exponential;
-    const id = idOf.get(i.ref)!;
-    let parentId = i.parentRef ? idOf.get(i.parentRef) ?? null : null;
-    if (parentId && !written.has(i.parentRef!)) {
+    const n = at(i);
+    const id = ids[n]!;
+    let parentId = i.parentRef ? idOf(i.parentRef) ?? null : null;
+    if (parentId && !written[indexOf.get(i.parentRef!)!]) {
       lateParents.push([id, parentId]);
       parentId = null;
     }
-    written.add(i.ref);
+    written[n] = 1;
     return {
-      id, workspaceId, teamId: t.id, number: numberOf.get(i.ref)!, title: i.title, description: i.html ? safeHtmlOf(i, i.html) : null, stateId: st.id,
+      id, workspaceId, teamId: t.id, number: numbers[n]!, title: i.title, description: i.html ? safeHtmlOf(i, i.html) : null, stateId: st.id,
       assigneeId: userOf(i.assigneeRef), creatorId: userOf(i.creatorRef), priority: i.priority, estimate: i.estimate ?? null,
-      parentId, sortOrder: rankOf.get(i.ref)!, dueDate: i.dueDate ?? null,
+      parentId, sortOrder: ranks[n]!, dueDate: i.dueDate ?? null,
       startedAt: i.startedAt ?? null,
       completedAt: st.category === 'completed' ? i.completedAt ?? (fill ? updated : null) : exponential ? i.completedAt ?? null : null,
       canceledAt: st.category === 'canceled' ? i.canceledAt ?? (fill ? updated : null) : exponential ? i.canceledAt ?? null : null,
@@ -337,12 +387,23 @@ export async function writeImport(ctx: MutationContext, input: ImportDoc | Prepa
     };
   };
 
-  for await (const batch of prepared.batches()) {
+  // Descriptions are converted in a worker thread (imports.convert.ts) one batch ahead: while
+  // this thread builds and sends the rows of a batch, the next one is inflated and converted.
+  const convert = (b: ImportBatch) => {
+    const p = convertIssues(b.issues, doc.names, slicer);
+    p.catch(() => {}); // awaited below; meanwhile a failure is not "unhandled"
+    return p;
+  };
+  const source = prepared.batches()[Symbol.asyncIterator]();
+  let step = await source.next();
+  let converting = step.done ? null : convert(step.value);
+  while (!step.done) {
+    const batch = step.value;
+    const converted = converting;
     opts.onBatch?.({ issues: batch.issues.length, comments: batch.comments.length, history: batch.history.length });
-    for (const i of batch.issues) {
-      if (i.html === undefined) convertIssue(i, doc.names);
-      await slicer.maybe();
-    }
+    step = await source.next();
+    converting = step.done ? null : convert(step.value);
+    await converted;
     // Parents of the batch before their children.
     const inBatch = new Map(batch.issues.map((i) => [i.ref, i]));
     const topo: ImportIssue[] = [];
@@ -358,7 +419,7 @@ export async function writeImport(ctx: MutationContext, input: ImportDoc | Prepa
     await bulkMapped(issue, topo, (i) => [issueRow(i)], tick);
     counts.issues += topo.length;
     // Fresh issue ids and labels deduplicated per issue: no link can conflict, so no ON CONFLICT.
-    await bulkMapped(issueLabel, batch.issues, (i) => [...new Set(i.labelRefs.map((r) => labelIdOf.get(r)).filter((x): x is string => !!x))].map((labelId) => ({ issueId: idOf.get(i.ref)!, labelId, workspaceId })));
+    await bulkMapped(issueLabel, batch.issues, (i) => [...new Set(i.labelRefs.map((r) => labelIdOf.get(r)).filter((x): x is string => !!x))].map((labelId) => ({ issueId: idOf(i.ref)!, labelId, workspaceId })));
 
     // Comments: thread roots first.
     const commentIds = batch.comments.map(() => newId());
@@ -366,7 +427,7 @@ export async function writeImport(ctx: MutationContext, input: ImportDoc | Prepa
     const commentRows = batch.comments.map((c, n) => {
       const created = c.createdAt ?? now;
       return {
-        id: commentIds[n]!, workspaceId, issueId: idOf.get(c.issueRef)!, userId: userOf(c.authorRef), parentId: c.parentRef ? remap.get(c.parentRef) ?? null : null,
+        id: commentIds[n]!, workspaceId, issueId: idOf(c.issueRef)!, userId: userOf(c.authorRef), parentId: c.parentRef ? remap.get(c.parentRef) ?? null : null,
         body: c.html ? safeHtmlOf(c, c.html) : sanitizeRichText(''), editedAt: c.editedAt ?? null, createdAt: created, updatedAt: c.updatedAt && c.updatedAt >= created ? c.updatedAt : created,
       };
     });
@@ -374,13 +435,16 @@ export async function writeImport(ctx: MutationContext, input: ImportDoc | Prepa
     await bulk(comment, commentRows, tick);
     counts.comments += commentRows.length;
 
-    await bulkMapped(issueHistory, batch.history, (h) => [{ id: newId(), workspaceId, issueId: idOf.get(h.issueRef)!, actorId: userOf(h.actorRef), kind: h.kind, changes: remapIds(h.changes, remap) as object, createdAt: h.createdAt }], tick);
+    await bulkMapped(issueHistory, batch.history, (h) => [{ id: newId(), workspaceId, issueId: idOf(h.issueRef)!, actorId: userOf(h.actorRef), kind: h.kind, changes: remapIds(h.changes, remapped) as object, createdAt: h.createdAt }], tick);
     await bulkMapped(issueHistory, topo, (i) => [{
-      id: newId(), workspaceId, issueId: idOf.get(i.ref)!, actorId, kind: 'created', changes: { source: 'import', importId: opts.importId, format: doc.source, externalKey: i.externalKey ?? null }, createdAt: now,
+      id: newId(), workspaceId, issueId: idOf(i.ref)!, actorId, kind: 'created', changes: { source: 'import', importId: opts.importId, format: doc.source, externalKey: i.externalKey ?? null }, createdAt: now,
     }], tick);
     counts.history += batch.history.length;
   }
 
+  // Every bulk statement answered (a failed one throws its own error here, not the next
+  // statement's "transaction is aborted").
+  await writer?.drain();
   for (let k = 0; k < lateParents.length; k += PARENT_FIXES) {
     const pairs = lateParents.slice(k, k + PARENT_FIXES).map(([child, parent]) => sql`(${child}::uuid, ${parent}::uuid)`);
     await tx.execute(sql`UPDATE ${issue} SET parent_id = v.parent_id FROM (VALUES ${sql.join(pairs, sql`, `)}) AS v(id, parent_id) WHERE ${issue}.id = v.id`);
@@ -388,7 +452,7 @@ export async function writeImport(ctx: MutationContext, input: ImportDoc | Prepa
   }
 
   const relRows = doc.relations.map((r) => ({
-    id: newId(), workspaceId, issueId: idOf.get(r.fromRef)!, relatedIssueId: idOf.get(r.toRef)!, type: r.kind,
+    id: newId(), workspaceId, issueId: idOf(r.fromRef)!, relatedIssueId: idOf(r.toRef)!, type: r.kind,
     creatorId: r.creatorRef !== undefined ? userOf(r.creatorRef) : actorId, createdAt: r.createdAt ?? now,
   }));
   await insertChunks(relRows, (c) => tx.insert(issueRelation).values(c).onConflictDoNothing(), slicer);
