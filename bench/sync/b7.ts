@@ -7,7 +7,7 @@
  * previous frame's `toVersion`).
  *
  * The floor is re-measured in the same run: bench/sync/raw-ws-server.ts broadcasts the same frame
- * text (captured from the API run, title replaced) from a publisher socket to N bare subscribers,
+ * text (captured from the API run's last operation, title replaced) from a publisher socket to N bare subscribers,
  * on one process or on two processes through Redis pub/sub. Gate: API p99 ≤ 1.5× floor p99.
  */
 import type WebSocket from 'ws';
@@ -83,7 +83,9 @@ async function measure(
         if (!Number.isNaN(recv[c.index]![k]!)) continue;
         recv[c.index]![k] = at;
         order[c.index]!.push(k);
-        if (k === 0 && !sample && frame.ops?.length === 1) {
+        // The last operation's frame: what a client gets once the issue has history (a patch for
+        // clients that ask; the first update of a loaded issue carries its whole post-image).
+        if (k === o.ops - 1 && !sample && frame.ops?.length === 1) {
           sample = text;
           frameBytes = Buffer.byteLength(text);
         }
@@ -204,7 +206,7 @@ export async function runB7(db: SyncDb, o: B7Options): Promise<FanoutRun[]> {
             if (resp.status !== 200) throw new Error(`PATCH ${key}: ${resp.status}`);
             return performance.now() - t;
           });
-          template ??= res.sample?.replace(`${prefix}0`, '\u0000MARK\u0000');
+          template ??= res.sample?.replace(`${prefix}${o.ops - 1}`, '\u0000MARK\u0000');
           delete res.sample;
           out.push(res);
           log(`B7 api procs=${procs} n=${n} run ${r}: p50 ${res.p50} p99 ${res.p99} max ${res.max} ms, delivered ${(res.delivered * 100).toFixed(2)}%, in order ${res.inOrder}`);

@@ -9,17 +9,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asc, eq, inArray, sql } from 'drizzle-orm';
 import { issue, issueLabel } from '@exponential/db';
 import { presentIssue } from '../src/modules/issues/issues.presenter.ts';
+import { streamBootstrap } from '../src/sync/bootstrap.ts';
+import { loadScope } from '../src/sync/scope.ts';
 import { api, createTestApp, createWorkspace, signIn, type SignedIn, type TestApp } from './helpers.ts';
 
 let t: TestApp;
 let alice: SignedIn;
 let teamKey: string;
+let workspaceId: string;
 
 beforeAll(async () => {
   t = await createTestApp();
   alice = await signIn(t, 'alice@example.com');
   const ws = await createWorkspace(t, alice, 'Acme', 'ENG');
   teamKey = ws.team.key;
+  workspaceId = ws.workspace.id;
   const labels: string[] = [];
   for (const name of ['Bug', 'Feature', 'Chore']) {
     labels.push((await api(t.app, 'POST', '/api/v1/labels', { as: alice, body: { name, color: '#ff0000' } })).body.id);
@@ -99,6 +103,15 @@ describe('bootstrap issue lines', () => {
     expect(full.labelIds).toHaveLength(3);
     expect(full.createdAt).toBe('2026-01-02T03:04:05.999Z');
     expect(full.estimate).toBe(2.5);
+  });
+
+  it('are the same in pages of two issues (keyset pages on PGlite, a cursor on PostgreSQL), with the same counts', async () => {
+    const scope = await loadScope(t.database.db, alice.userId, workspaceId);
+    let text = '';
+    await streamBootstrap(t.database, scope!, { includeArchived: true, pageSize: 2 }, { write: async (c) => void (text += c) });
+    const lines = text.trim().split('\n');
+    expect(lines.filter((l) => l.startsWith('{"entity":"issue"'))).toEqual(await presented(true));
+    expect(JSON.parse(lines[lines.length - 1]!)).toMatchObject({ complete: true, counts: { issue: 7 } });
   });
 
   it('equal presentIssue with includeArchived=true too', async () => {

@@ -142,6 +142,23 @@ describe('streaming', () => {
     tab2.close();
   });
 
+  it('sends live versions from the committed rows exactly as a catch-up from the log gives them', async () => {
+    const h = await head();
+    const live = track(await connect(base, { token: bobToken, baseVersion: h, clientId: 'live' }));
+    await live.next((f) => f.type === 'caughtUp');
+    const a = await api(t.app, 'POST', '/api/v1/issues', { as: alice, body: { teamId: 'ENG', title: 'Committed rows', description: '<p>ü "q"</p>', priority: 'low' } });
+    const b = await api(t.app, 'PATCH', `/api/v1/issues/${a.body.id}`, { as: alice, body: { title: 'Committed rows, edited', estimate: 3 } });
+    const last = Number(b.headers['x-sync-version']);
+    await live.next((f) => f.type === 'ops' && f.toVersion === last);
+    const later = track(await connect(base, { token: bobToken, baseVersion: h, clientId: 'later' }));
+    await later.next((f) => f.type === 'caughtUp');
+    const ops = (s: TestSocket) => chained(s.frames, h).flatMap((x) => x.ops);
+    expect(ops(live).length).toBeGreaterThanOrEqual(2);
+    expect(ops(live)).toEqual(ops(later));
+    live.close();
+    later.close();
+  });
+
   it('follows team membership: added → scopeChange added; removed → scopeChange removed and no more of its operations', async () => {
     const h = await head();
     const s = track(await connect(base, { token: bobToken, baseVersion: h }));

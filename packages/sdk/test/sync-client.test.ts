@@ -170,9 +170,11 @@ describe('SyncClient', () => {
     const bob = await started(w.bobToken);
     const statuses: string[] = [];
     bob.client.onStatus((st) => statuses.push(st));
-    // The store loses the record (as after a missed operation); the server still patches it.
+    // The store loses the record (as after a missed operation); the catch-up patches it.
+    bob.net.cut();
     (bob.client.store.table('issue') as Map<string, unknown>).delete(issue.id);
     expect((await api(t.app, 'PATCH', `/api/v1/issues/${issue.id}`, { as: w.alice, body: { title: 'Patched remotely' } })).status).toBe(200);
+    bob.net.restore();
     await quiesce(base, w.bobToken, [bob.client]);
     await expect.poll(() => bob.client.store.get('issue', issue.id)?.title).toBe('Patched remotely');
     expect(statuses).toContain('bootstrapping');

@@ -3,11 +3,18 @@
  * gateways then read the op log. A lost message loses nothing (the next one, or a catch-up,
  * carries the gap). In-process by default; Redis pub/sub when `REDIS_URL` is set.
  */
+import type { OpRow } from './oplog.ts';
 
-/** "Workspace W reached version V" — never the operations themselves. */
+/** "Workspace W reached version V" — over Redis never the operations themselves. */
 export interface VersionAnnouncement {
   workspaceId: string;
   version: number;
+  /**
+   * The operations of `version` as committed, only in the process that committed them (never
+   * sent over Redis): its gateway sends them to connections one version behind without reading
+   * the log back (bench B7: the read was the fan-out's latency after commit).
+   */
+  rows?: readonly OpRow[];
 }
 
 /** Publish and subscribe to version announcements. */

@@ -8,8 +8,10 @@
  * `{workspaceId, version}`; the gateway always reads `sync_operation` from the last version it
  * sent, so a lost announcement delays nothing past the next heartbeat (each heartbeat also polls).
  *
- * Live fan-out: an announcement reads the next page once per workspace (and starting version),
- * encodes it once per visibility (same readable teams; the author of a client mutation gets its
+ * Live fan-out: an announcement from this process carries the committed rows, which are the page
+ * for connections one version behind (no read: the read was most of the fan-out's latency after
+ * commit, bench B7); otherwise it reads the next page once per workspace (and starting version).
+ * Either way the page is encoded once per visibility (same readable teams; the author of a client mutation gets its
  * own text with `cm`) and writes that one buffer to every connection that is caught up and idle,
  * in one synchronous loop. Connections still catching up, busy or behind take the same shared
  * page through their own pump.
@@ -51,7 +53,7 @@ import type { WebSocket } from 'ws';
 import type { Database } from '@exponential/db';
 import { type CredentialRef, credentialKey } from '../plugins/auth.ts';
 import type { Bus } from './bus.ts';
-import { headVersion, type LogPage, readLogPage, retentionFloor, touchesScope, visibleOps } from './oplog.ts';
+import { headVersion, type LogPage, type OpRow, readLogPage, retentionFloor, touchesScope, visibleOps } from './oplog.ts';
 import { CLOSE, type FrameCompression, type HelloMessage, type ResetReason, type ServerMessage, SYNC_PROTOCOL } from './protocol.ts';
 import { diffScopes, loadScope, loadScopes, type SyncScope } from './scope.ts';
 
@@ -237,9 +239,11 @@ export function createGateway(deps: GatewayDeps) {
    * An announcement: connections that are caught up, idle and drained get the next page in one
    * synchronous loop (one read per starting version); the others are woken to pump.
    */
-  const fanOut = async (workspaceId: string, version: number): Promise<void> => {
+  const fanOut = async (workspaceId: string, version: number, committed?: readonly OpRow[]): Promise<void> => {
     const set = byWorkspace.get(workspaceId);
     if (!set) return;
+    // The committed rows are the whole of `version` (full post-images: valid with or without patches).
+    const local: LogPage | undefined = committed?.length ? { fromVersion: version - 1, toVersion: version, rows: [...committed], more: false } : undefined;
     const groups = new Map<string, { from: number; patches: boolean; conns: Connection[] }>();
     for (const c of set) {
       if (!c.want(version)) continue;
@@ -253,7 +257,7 @@ export function createGateway(deps: GatewayDeps) {
     for (const { from, patches, conns } of groups.values()) {
       let page: LogPage;
       try {
-        page = await readPage(workspaceId, from, patches, version, false);
+        page = local && from === local.fromVersion ? local : await readPage(workspaceId, from, patches, version, false);
       } catch (err) {
         deps.log.warn({ err }, 'sync fan-out read failed');
         for (const c of conns) c.wake();
@@ -267,7 +271,7 @@ export function createGateway(deps: GatewayDeps) {
       }
     }
   };
-  const unsubscribe = deps.bus.subscribe((msg) => void fanOut(msg.workspaceId, msg.version));
+  const unsubscribe = deps.bus.subscribe((msg) => void fanOut(msg.workspaceId, msg.version, msg.rows));
 
   /* Heartbeat: one sweep over every connection each `heartbeatMs`. */
   let sweepTimer: NodeJS.Timeout | undefined;

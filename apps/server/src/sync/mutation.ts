@@ -8,7 +8,9 @@
  *    if nothing was, sets the counter back to V (gapless: one version per committed mutating
  *    transaction; a rollback undoes the bump with everything else, and no other transaction can
  *    see V+1 before the commit that holds its operations);
- * 4. after commit, waits for durability (PGlite WAL fsync) and announces `{workspaceId, version}`.
+ * 4. after commit, waits for durability (PGlite WAL fsync) and announces `{workspaceId, version}`
+ *    (with the committed rows, which only this process's gateway sees: it sends them without
+ *    reading them back).
  * Side effects (mail, fan-out) belong after commit: use `afterCommit`.
  * Exactly-once for sync clients (`options.client`, or the request's `X-Client-Id` and
  * `X-Client-Mutation-Id` via sync/client-context.ts): under the workspace lock a mutation id ≤
@@ -22,6 +24,7 @@ import type { Clock } from '../lib/clock.ts';
 import { AppError, notFound } from '../lib/errors.ts';
 import type { Bus } from './bus.ts';
 import { reportCommittedVersion, takeAmbientClient } from './client-context.ts';
+import type { OpRow } from './oplog.ts';
 
 /** Sync operation actions. */
 export type OpAction = 'insert' | 'update' | 'delete';
@@ -103,7 +106,7 @@ export async function runMutation<T>(
   const client = options.client ?? takeAmbientClient();
   const after: Array<() => void | Promise<void>> = [];
   const now = deps.clock.now();
-  let run: { value: T; version: number; changed: boolean };
+  let run: { value: T; version: number; changed: boolean; rows: OpRow[] };
   try {
     run = await deps.database.db.transaction(async (tx) => {
       if (options.init) await options.init(tx);
@@ -160,28 +163,27 @@ export async function runMutation<T>(
         if (!outcome.ok) throw await rootCause(outcome.error, pending);
         value = outcome.v;
         const version = ops.length ? locked : locked - 1;
+        // The op-log rows, also announced after commit (gateways send them without a read).
+        const rows: OpRow[] = ops.map((op, seq) => ({
+          workspaceId,
+          version,
+          seq,
+          entity: op.entity,
+          entityId: op.id,
+          action: op.action,
+          data: op.data === null || op.data === undefined ? null : (op.data as object),
+          teamId: op.teamId ?? null,
+          actorId,
+          clientId: client?.clientId ?? null,
+          mutationId: client?.mutationId ?? null,
+        }));
         if (ops.length) {
           // Insert in chunks: a bulk update may emit hundreds of operations. Sent behind the
           // writes `fn` left running (ctx.later), awaited together with them.
-          for (let i = 0; i < ops.length; i += 500) {
+          for (let i = 0; i < rows.length; i += 500) {
             const chunk = tx
               .insert(syncOperation)
-              .values(
-                ops.slice(i, i + 500).map((op, j) => ({
-                  workspaceId,
-                  version,
-                  seq: i + j,
-                  entity: op.entity,
-                  entityId: op.id,
-                  action: op.action,
-                  data: op.data === null || op.data === undefined ? null : (op.data as object),
-                  teamId: op.teamId ?? null,
-                  actorId,
-                  clientId: client?.clientId ?? null,
-                  mutationId: client?.mutationId ?? null,
-                  createdAt: now,
-                })),
-              )
+              .values(rows.slice(i, i + 500).map((r) => ({ ...r, createdAt: now })))
               .execute();
             ctx.later(chunk);
           }
@@ -203,7 +205,7 @@ export async function runMutation<T>(
         }
         // The first failure wins (a later statement of an aborted transaction only says so).
         for (const p of pending) await p;
-        return { value, version, changed: ops.length > 0 };
+        return { value, version, changed: ops.length > 0, rows };
       } finally {
         await Promise.allSettled([lock, ...(seen ? [seen] : []), ...pending]);
       }
@@ -214,10 +216,10 @@ export async function runMutation<T>(
     }
     throw err;
   }
-  const { value, version, changed } = run;
+  const { value, version, changed, rows } = run;
   await deps.database.flush();
   if (changed) reportCommittedVersion(version);
-  if (changed) await deps.bus.publish({ workspaceId, version });
+  if (changed) await deps.bus.publish({ workspaceId, version, rows });
   for (const f of after) {
     try {
       await f();
