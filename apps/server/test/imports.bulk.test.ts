@@ -202,18 +202,19 @@ describe('a CSV import streams', () => {
     `STR-${n + 1},Stream,Row ${n + 1},Todo,**bold** ${n + 1},${n + 1001 <= rows ? `STR-${n + 1001}` : ''}\n`).join('')}`;
 
   it('keeps one small key per issue, and the writer takes at most one batch of rows at a time', async () => {
+    const converted = converterStats().inWorker;
     const { doc, validation } = await parseUpload(new Uint8Array(Buffer.from(csv)), { format: 'linear-csv', mode: 'all', batchRows: 500 });
     expect(validation.errors).toEqual([]);
     // Nothing of the issues' text is held outside the batches.
     expect(doc.keys).toHaveLength(rows);
     expect(doc.doc.issues).toEqual([]);
     for (const k of doc.keys) expect(Object.keys(k).sort()).toEqual(['createdAt', 'number', 'parentRef', 'path', 'rank', 'ref', 'sortOrder', 'state', 'teamRef']);
+    // The descriptions of each batch were converted in the worker while the file was parsed.
+    expect(converterStats().inWorker - converted).toBe(5);
     const sizes: number[] = [];
-    const converted = converterStats().inWorker;
     const { value } = await runMutation(t, admin.workspace, admin.userId, (ctx) => writeImport(ctx, doc, { importId: crypto.randomUUID(), onBatch: (b) => sizes.push(b.issues) }));
     expect(sizes).toEqual([500, 500, 500, 500, 300]);
     expect(value.counts.issues).toBe(rows);
-    // The descriptions of each batch were converted in the worker.
     expect(converterStats().inWorker - converted).toBe(5);
     // Children written before their parents got their parent afterwards; descriptions converted.
     const got = await t.database.db.select({ id: issue.id, number: issue.number, parentId: issue.parentId, description: issue.description })

@@ -13,13 +13,13 @@ import { deserialize, serialize } from 'node:v8';
 import { deflateRaw, inflateRaw } from 'node:zlib';
 import { AppError } from '../../lib/errors.ts';
 import { rejectFile } from './imports.errors.ts';
-import { convertInWorker } from './imports.convert.ts';
+import { convertInWorker, convertIssues } from './imports.convert.ts';
 import { CSV_BATCH_ROWS, type CsvEncoding, type CsvSource, openCsv } from './imports.csv.ts';
 import { JsonReader, readJson } from './imports.json.ts';
-import { DocBuilder, type ImportBatch, type ImportDoc, type ImportIssue, type IssueKey, type PreparedImport, preparedFrom, type StateCategory } from './imports.model.ts';
+import { DocBuilder, type ImportBatch, type ImportComment, type ImportDoc, type ImportIssue, type IssueKey, type PreparedImport, preparedFrom, type StateCategory } from './imports.model.ts';
 import { Slicer } from './imports.slicer.ts';
 import { markSanitized } from './imports.text.ts';
-import { applySkip, DocValidator, type SkipFilter, validateDoc, type Validation } from './imports.validate.ts';
+import { applySkip, DocValidator, setIssueHtml, type SkipFilter, validateDoc, type Validation } from './imports.validate.ts';
 import { parseExponentialCsv } from './parsers/exponential-csv.ts';
 import { parseExponentialJson } from './parsers/exponential-json.ts';
 import { parseGithubJson } from './parsers/github-json.ts';
@@ -75,6 +75,9 @@ export async function parseUpload(bytes: Uint8Array, opts: ParseOptions): Promis
   }
 }
 
+/** CSV batches parsed and waiting for their conversion (each holds at most a batch of rows). */
+const MAX_CONVERTING = 3;
+
 const deflate = promisify(deflateRaw);
 const inflate = promisify(inflateRaw);
 
@@ -112,6 +115,27 @@ async function parseCsvStreamed(table: CsvSource, format: ImportFormat, opts: Pa
   const v = new DocValidator(doc, (i) => keyOf(i, teams));
   const parts: Buffer[] = [];
   const stubs = { comments: [] as Array<{ issueRef: string; path: string }>, history: [] as Array<{ issueRef: string; path: string }> };
+  // Each batch's descriptions and comment bodies are converted in the conversion worker
+  // (imports.convert.ts) while the next rows are parsed: a batch waits in `queue` until its
+  // conversion is back, then its comments are checked on their converted bodies and it is
+  // serialized and compressed, in file order. At most MAX_CONVERTING batches wait (memory).
+  let queue: Promise<void> = Promise.resolve();
+  let waiting = 0;
+  const finishBatch = async (batch: ImportBatch, toConvert: ImportComment[], converting: Promise<Array<string | null> | null>) => {
+    const html = await converting;
+    const n = batch.issues.length;
+    if (html) for (const [k, i] of batch.issues.entries()) setIssueHtml(i, html[k] ?? null);
+    else await convertIssues(batch.issues, doc.names, slicer);
+    const dropped = new Set<ImportComment>();
+    for (const [k, c] of toConvert.entries()) {
+      if (!v.commentBody(c, html ? html[n + k] : undefined)) dropped.add(c);
+      await slicer.maybe();
+    }
+    if (dropped.size) batch.comments = batch.comments.filter((c) => !dropped.has(c));
+    for (const c of batch.comments) stubs.comments.push({ issueRef: c.issueRef, path: c.path });
+    for (const h of batch.history) stubs.history.push({ issueRef: h.issueRef, path: h.path });
+    parts.push(await deflate(serialize(batch), { level: 1 }));
+  };
   const flush = async () => {
     const batch: ImportBatch = { issues: doc.issues, comments: doc.comments, history: doc.history };
     if (!batch.issues.length && !batch.comments.length && !batch.history.length) return;
@@ -122,19 +146,25 @@ async function parseCsvStreamed(table: CsvSource, format: ImportFormat, opts: Pa
       v.issue(i);
       await slicer.maybe();
     }
-    // Comment bodies are converted in the conversion worker when there are enough of them.
-    const bodies = await convertInWorker(batch.comments.map((c) => ({ text: c.body })), doc.names);
-    const kept = [];
-    for (const [k, c] of batch.comments.entries()) {
-      if (v.comment(c, bodies?.[k])) {
-        kept.push(c);
-        stubs.comments.push({ issueRef: c.issueRef, path: c.path });
-      }
-      await slicer.maybe();
+    const kept: ImportComment[] = [];
+    const toConvert: ImportComment[] = [];
+    for (const c of batch.comments) {
+      const start = v.commentStart(c);
+      if (start === 'drop') continue;
+      kept.push(c);
+      if (start === 'convert') toConvert.push(c);
     }
     batch.comments = kept;
-    for (const h of batch.history) stubs.history.push({ issueRef: h.issueRef, path: h.path });
-    parts.push(await deflate(serialize(batch), { level: 1 }));
+    const converting = convertInWorker([
+      ...batch.issues.map((i) => ({ text: i.description, suffix: i.descriptionSuffix })),
+      ...toConvert.map((c) => ({ text: c.body })),
+    ], doc.names);
+    converting.catch(() => {});
+    waiting++;
+    const done = queue.then(() => finishBatch(batch, toConvert, converting)).finally(() => { waiting--; });
+    done.catch(() => {});
+    queue = done;
+    if (waiting >= MAX_CONVERTING) await queue;
   };
   table.batchRows = opts.batchRows ?? CSV_BATCH_ROWS;
   table.onBatch = flush;
@@ -144,6 +174,7 @@ async function parseCsvStreamed(table: CsvSource, format: ImportFormat, opts: Pa
   const parse = format === 'jira-csv' ? parseJiraCsv : format === 'linear-csv' ? parseLinearCsv : format === 'monorail-csv' ? parseMonorailCsv : parseExponentialCsv;
   await parse(table, slicer, b);
   await flush();
+  await queue;
   // A parser that stopped at the header (no Summary column…) read no row: the rows are still
   // checked, so a malformed file is reported as such.
   if (!table.passes) for await (const _ of table.rows({ scan: true })) await slicer.maybe();
@@ -174,7 +205,9 @@ function storedImport(doc: ImportDoc, keys: IssueKey[], bulkCount: number, parts
     async *batches() {
       for (const part of parts) {
         const batch = deserialize(await inflate(part)) as ImportBatch;
-        // Comment bodies are the sanitizer's output (validation), unchanged by the round trip.
+        // Descriptions and comment bodies are the sanitizer's output (converted while parsing),
+        // unchanged by the round trip.
+        for (const i of batch.issues) if (i.html) markSanitized(i, i.html);
         for (const c of batch.comments) if (c.html) markSanitized(c, c.html);
         if (filter) applySkip(batch, filter);
         // Parents as validation left them (missing, cyclic or skipped ones dropped).

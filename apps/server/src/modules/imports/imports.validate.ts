@@ -87,6 +87,7 @@ export function setIssueHtml(i: ImportIssue, html: string | null): void {
   i.html = html;
   if (html) markSanitized(i, html);
   if (i.description) i.description = { format: i.description.format, text: '' };
+  if (i.descriptionSuffix) i.descriptionSuffix = null;
 }
 
 /**
@@ -219,17 +220,38 @@ export class DocValidator {
   }
 
   /**
-   * Checks one comment (its issue must have been validated before it) and converts its body.
-   * @param converted the body already converted by {@link descriptionHtml} (in the conversion
-   *   worker, imports.convert.ts; null when empty), else it is converted here
+   * Checks one comment (its issue must have been validated before it) and converts its body:
+   * {@link commentStart}, then {@link commentBody}.
+   * @param converted the body already converted by {@link descriptionHtml} (null when empty), else
+   *   it is converted here
    * @returns false when the comment is left out (a foreign export's empty or orphan comment)
    */
   comment(c: ImportComment, converted?: string | null): boolean {
+    const start = this.commentStart(c);
+    if (start === 'drop') return false;
+    return start === 'keep' || this.commentBody(c, converted);
+  }
+
+  /**
+   * The checks of a comment that need no conversion: its issue is in the file, its text is valid.
+   * @returns `drop` (left out), `keep` (kept as it is: its text has an error, nothing to convert)
+   *   or `convert` (call {@link commentBody} with its converted body)
+   */
+  commentStart(c: ImportComment): 'drop' | 'keep' | 'convert' {
     if (!this.byRef.has(c.issueRef)) {
       this.strictOr(c.path, `the comment's issue ${c.issueRef} is not in the file; not imported`);
-      return false;
+      return 'drop';
     }
-    if (!this.text(c.body.text, c.path)) return true;
+    return this.text(c.body.text, c.path) ? 'convert' : 'keep';
+  }
+
+  /**
+   * The checks of a comment on its converted body (not empty, not too long); stores the body.
+   * @param converted the body converted by {@link descriptionHtml} (in the conversion worker,
+   *   imports.convert.ts; null when empty), else it is converted here
+   * @returns false when the comment is left out (a foreign export's empty comment)
+   */
+  commentBody(c: ImportComment, converted?: string | null): boolean {
     c.html = converted !== undefined ? converted ?? '' : toSafeHtml(c.body, this.doc.names);
     if (!c.html) {
       if (this.strictOr(c.path, 'must not be empty') === 'warning') return false;
