@@ -82,8 +82,9 @@ export interface B6Options {
 }
 
 /**
- * CPU time of the PostgreSQL backends serving one database, sampled every `everyMs` (a backend's
- * last reading is kept after it exits, so a short-lived connection loses at most one interval).
+ * CPU time of the PostgreSQL client backends serving one database (not autovacuum's workers),
+ * sampled every `everyMs` (a backend's last reading is kept after it exits, so a short-lived
+ * connection loses at most one interval).
  */
 function backendCpu(url: string, everyMs = 500): { stop(): Promise<number> } {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
@@ -100,7 +101,7 @@ function backendCpu(url: string, everyMs = 500): { stop(): Promise<number> } {
   };
   const take = async () => {
     if (self < 0) self = (await sql`select pg_backend_pid() as pid`)[0]!.pid as number;
-    const rows = await sql`select pid from pg_stat_activity where datname = current_database() and pid <> ${self}`;
+    const rows = await sql`select pid from pg_stat_activity where datname = current_database() and backend_type = 'client backend' and pid <> ${self}`;
     for (const { pid } of rows as unknown as Array<{ pid: number }>) {
       const v = read(pid);
       if (v === undefined) continue;

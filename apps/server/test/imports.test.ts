@@ -3,12 +3,14 @@
  * and JSON edge cases (never a 500, a 400/422 naming the row and column or JSON path, nothing
  * written).
  */
+import { Readable } from 'node:stream';
 import { count, eq } from 'drizzle-orm';
 import { issue, issueHistory, syncOperation, user } from '@exponential/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, createTestApp, type TestApp } from './helpers.ts';
 import { dryRun, importFile, memberOf, owner, upload } from './fixtures/imports/helpers.ts';
 import { CSV_MAX_ROWS } from '../src/modules/imports/imports.csv.ts';
+import { readBody } from '../src/modules/imports/imports.routes.ts';
 import { IMPORT_MAX_BYTES_CSV, IMPORT_MAX_BYTES_DOCUMENT } from '../src/modules/imports/imports.schemas.ts';
 
 let t: TestApp;
@@ -211,6 +213,47 @@ describe('upload limits: 128 MiB for CSV, 32 MiB for JSON and XML (docs/IMPORT.m
     expect(res.status).toBe(413);
     expect(res.body.code).toBe('payload_too_large');
     expect(res.body.detail).toMatch(/at most 128 MiB/);
+  });
+
+  const headers = () => ({ cookie: `exponential_session=${admin.cookie}`, origin: 'http://localhost:7015', ...(admin.workspace ? { 'x-workspace': admin.workspace } : {}) });
+
+  it('a body sent without Content-Length (chunked) is read whole', async () => {
+    const res = await t.app.inject({
+      method: 'POST', url: '/api/v1/imports?format=linear-csv&dryRun=true', headers: { ...headers(), 'content-type': 'text/csv' },
+      payload: Readable.from((function* () {
+        yield Buffer.from('ID,Team,Title\n');
+        for (let n = 1; n <= 3000; n++) yield Buffer.from(`CHK-${n},Chunked,Row ${n}\n`);
+      })()),
+    });
+    expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
+    expect(res.json().counts.issues).toBe(3000);
+  });
+
+  it('a multipart form with a "file" part is read', async () => {
+    const boundary = '----exp-test-boundary';
+    const body = Buffer.from([
+      `--${boundary}\r\nContent-Disposition: form-data; name="format"\r\n\r\nlinear-csv\r\n`,
+      `--${boundary}\r\nContent-Disposition: form-data; name="dryRun"\r\n\r\ntrue\r\n`,
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="linear.csv"\r\nContent-Type: text/csv\r\n\r\n${LINEAR}\r\n`,
+      `--${boundary}--\r\n`,
+    ].join(''));
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/imports', headers: { ...headers(), 'content-type': `multipart/form-data; boundary=${boundary}` }, payload: body });
+    expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
+    expect(res.json().counts.issues).toBe(2);
+  });
+
+  it('the body reader refuses more bytes than its limit, with or without Content-Length, and frees the bytes on release', async () => {
+    const req = (length?: number) => ({ headers: length === undefined ? {} : { 'content-length': String(length) } }) as never;
+    const chunks = async function* () {
+      for (let n = 0; n < 20; n++) yield Buffer.alloc(100, 65);
+    };
+    await expect(readBody(req(2000), chunks(), 1000)).rejects.toMatchObject({ status: 413, code: 'payload_too_large' });
+    await expect(readBody(req(), chunks(), 1000)).rejects.toMatchObject({ status: 413, code: 'payload_too_large' });
+    const upload = await readBody(req(), chunks(), 5000);
+    expect(upload.bytes.byteLength).toBe(2000);
+    expect(upload.bytes.every((b) => b === 65)).toBe(true);
+    upload.release();
+    expect(upload.bytes.byteLength).toBe(0);
   });
 
   it('a 40 MB CSV (over the old 32 MiB limit) is read', async () => {

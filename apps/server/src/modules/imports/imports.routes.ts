@@ -15,21 +15,62 @@ const loadImportService = lazyImport('the import service', () => import('./impor
 
 /**
  * The raw upload. Its bytes hide behind a getter so generic body walkers (the NUL check of
- * app.ts) see an empty object instead of millions of numbered bytes.
+ * app.ts) see an empty object instead of millions of numbered bytes. They live in a resizable
+ * ArrayBuffer, so {@link release} gives the memory back at once instead of at the next full
+ * garbage collection (measured on the 100,000-issue benchmark: the 75 MB upload stayed resident
+ * into the import's write, until V8's next mark-compact).
  */
-class Upload {
-  readonly #bytes: Uint8Array;
+export class Upload {
+  readonly #buffer: ArrayBuffer;
   readonly #type: string;
-  constructor(bytes: Uint8Array, type: string) {
-    this.#bytes = bytes;
+  constructor(buffer: ArrayBuffer, type: string) {
+    this.#buffer = buffer;
     this.#type = type;
   }
-  get bytes() {
-    return this.#bytes;
+  /** The bytes (a view that is empty once released). */
+  get bytes(): Uint8Array {
+    return new Uint8Array(this.#buffer);
   }
   get type() {
     return this.#type;
   }
+  /** Frees the bytes (they read as empty afterwards). */
+  release(): void {
+    (this.#buffer as ArrayBuffer & { resize(n: number): void }).resize(0);
+  }
+}
+
+/** Bytes a body of unknown length is read into first; the buffer doubles as it fills. */
+const FIRST_BODY_BYTES = 1024 * 1024;
+
+/**
+ * Reads a request body into one resizable ArrayBuffer (sized by Content-Length when declared):
+ * one copy of the file in memory, not a list of network chunks joined at the end (which held
+ * the file twice and left the chunks' memory to the allocator).
+ * @param limit the most bytes accepted
+ * @throws AppError 413 `payload_too_large` past `limit`
+ */
+export async function readBody(req: FastifyRequest, payload: AsyncIterable<Buffer>, limit: number): Promise<Upload> {
+  const declared = Number(req.headers['content-length']);
+  const known = req.headers['content-length'] !== undefined && Number.isSafeInteger(declared) && declared >= 0;
+  const tooLarge = () => {
+    const detail = `The upload is larger than ${limit / 1048576} MiB`;
+    return new AppError(413, 'payload_too_large', detail, [{ field: '/body', message: detail }]);
+  };
+  if (known && declared > limit) throw tooLarge();
+  const max = known ? declared : limit;
+  const buffer = new ArrayBuffer(known ? declared : Math.min(FIRST_BODY_BYTES, limit), { maxByteLength: max }) as ArrayBuffer & { resize(n: number): void };
+  let n = 0;
+  for await (const chunk of payload) {
+    if (n + chunk.length > buffer.byteLength) {
+      if (n + chunk.length > max) throw tooLarge();
+      buffer.resize(Math.min(max, Math.max(n + chunk.length, buffer.byteLength * 2)));
+    }
+    new Uint8Array(buffer, n, chunk.length).set(chunk);
+    n += chunk.length;
+  }
+  if (n < buffer.byteLength) buffer.resize(n);
+  return new Upload(buffer, String(req.headers['content-type'] ?? ''));
 }
 
 type Query = { format?: ImportFormat; dryRun?: boolean; mode?: 'all' | 'skip'; team?: string; pullRequests?: 'skip' | 'keep'; encoding?: 'utf-8' | 'windows-1252'; fileName?: string };
@@ -49,7 +90,8 @@ async function readInput(req: FastifyRequest): Promise<ImportInput & { dryRun: b
   if (body instanceof Upload && body.type.startsWith('multipart/form-data')) {
     let form: FormData;
     try {
-      form = await new Request('http://upload.invalid/', { method: 'POST', headers: { 'content-type': body.type }, body: body.bytes as unknown as BodyInit }).formData();
+      // A copy: undici refuses views of a resizable ArrayBuffer.
+      form = await new Request('http://upload.invalid/', { method: 'POST', headers: { 'content-type': body.type }, body: body.bytes.slice() as unknown as BodyInit }).formData();
     } catch {
       throw badRequest('malformed_multipart', 'The multipart body cannot be read', '/body');
     }
@@ -63,6 +105,8 @@ async function readInput(req: FastifyRequest): Promise<ImportInput & { dryRun: b
       const v = form.get(k);
       if (typeof v === 'string') fields[k] = v;
     }
+    // The file was copied out of the form.
+    body.release();
   }
   if (!bytes?.byteLength) throw badRequest('file_required', 'Send the file as the request body (or as the "file" part of a multipart form)', '/body');
   const format = (q.format ?? fields.format) as ImportFormat | undefined;
@@ -71,8 +115,10 @@ async function readInput(req: FastifyRequest): Promise<ImportInput & { dryRun: b
   }
   assertSize(format, bytes.byteLength);
   const mode = (q.mode ?? fields.mode) === 'skip' ? 'skip' : 'all';
+  const upload = body instanceof Upload && !body.type.startsWith('multipart/form-data') ? body : null;
   return {
     bytes, format, mode, fileName,
+    ...(upload ? { release: () => upload.release() } : {}),
     team: q.team ?? fields.team ?? null,
     pullRequests: (q.pullRequests ?? fields.pullRequests) === 'keep' ? 'keep' : 'skip',
     encoding: (q.encoding ?? fields.encoding) === 'windows-1252' ? 'windows-1252' : 'utf-8',
@@ -108,9 +154,7 @@ export async function importRoutes(app: App, deps: ModuleDeps) {
   await app.register(async (scoped) => {
     // This scope alone takes any content type as raw bytes, up to IMPORT_MAX_BYTES.
     scoped.removeAllContentTypeParsers();
-    scoped.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: IMPORT_MAX_BYTES }, (req, body, done) => {
-      done(null, new Upload(body as Buffer, String(req.headers['content-type'] ?? '')));
-    });
+    scoped.addContentTypeParser('*', { bodyLimit: IMPORT_MAX_BYTES }, (req: FastifyRequest, payload: NodeJS.ReadableStream) => readBody(req, payload as unknown as AsyncIterable<Buffer>, IMPORT_MAX_BYTES));
 
     scoped.post('/api/v1/imports', {
       schema: {

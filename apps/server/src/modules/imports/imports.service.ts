@@ -31,6 +31,8 @@ export const STALE_AFTER_MS = 30 * 60 * 1000;
 /** An upload and how to read it. */
 export interface ImportInput extends ParseOptions {
   bytes: Uint8Array;
+  /** Frees `bytes` (called once the upload is parsed: only the parsed form is kept). */
+  release?: () => void;
   fileName?: string | null;
   /** Team id or key to put every issue in. */
   team?: string | null;
@@ -79,8 +81,17 @@ export function createImportService(deps: ModuleDeps, log?: ImportLog) {
   const live = new Map<string, number>();
   const running = new Set<Promise<void>>();
 
+  /** Parses an upload, then frees its bytes (whatever the outcome). */
+  async function parse(input: ImportInput) {
+    try {
+      return await parseUpload(input.bytes, input);
+    } finally {
+      input.release?.();
+    }
+  }
+
   async function parseOrReject(input: ImportInput) {
-    const { doc, validation } = await parseUpload(input.bytes, input);
+    const { doc, validation } = await parse(input);
     if (validation.errors.length) {
       const first = validation.errors[0]!;
       throw new AppError(
@@ -144,7 +155,7 @@ export function createImportService(deps: ModuleDeps, log?: ImportLog) {
     async dryRun(viewer: TeamViewer, input: ImportInput) {
       authorize(viewer, 'workspace.import', 'Only workspace owners and admins can import');
       const teamId = await targetTeam(viewer, input.team);
-      const { doc, validation } = await parseUpload(input.bytes, input);
+      const { doc, validation } = await parse(input);
       let counts = zeroCounts();
       let problems = [...doc.doc.problems];
       if (!validation.errors.length) {
@@ -180,13 +191,14 @@ export function createImportService(deps: ModuleDeps, log?: ImportLog) {
     async start(viewer: TeamViewer, input: ImportInput) {
       authorize(viewer, 'workspace.import', 'Only workspace owners and admins can import');
       const teamId = await targetTeam(viewer, input.team);
+      const fileBytes = input.bytes.byteLength;
       const parsed = await parseOrReject(input);
       const { validation } = parsed;
       const id = newId();
       const { value: job } = await runMutation(deps, viewer.workspaceId, viewer.userId, async (ctx) => {
         const [row] = await ctx.tx.insert(importJob).values({
           id, workspaceId: viewer.workspaceId, actorId: viewer.userId, format: input.format satisfies ImportFormat, mode: input.mode, status: 'queued',
-          fileName: input.fileName ?? null, fileBytes: input.bytes.byteLength, counts: { ...zeroCounts(), skipped: validation.skipped },
+          fileName: input.fileName ?? null, fileBytes, counts: { ...zeroCounts(), skipped: validation.skipped },
           createdAt: ctx.now, updatedAt: ctx.now,
         }).returning();
         return row!;
